@@ -1,0 +1,85 @@
+"""Every error recon raises on purpose, each carrying what a person needs to act on it.
+
+`TerminalError`s mean the input or the configuration is wrong: retrying does not help.
+`TransientError`s (a late extract, a locked store) may succeed when tried again; the nightly
+flow retries only those.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class ReconError(Exception):
+    """Base of all recon errors; `str(err)` is the message shown to the user."""
+
+
+class TerminalError(ReconError):
+    """Retrying will not help: the input or the configuration must change."""
+
+
+class TransientError(ReconError):
+    """May succeed when tried again later."""
+
+
+class ConfigError(TerminalError):
+    """The config file or a command-line option is invalid."""
+
+
+class InputError(TerminalError):
+    """An extract cannot be reconciled as it is."""
+
+
+class MissingExtractError(InputError):
+    """A required source has no file in the data folder."""
+
+    def __init__(self, source: str, data_dir: Path | str, patterns: list[str]) -> None:
+        self.source, self.data_dir, self.patterns = source, str(data_dir), patterns
+        super().__init__(
+            f"no {source} extract in {data_dir}: expected a file matching "
+            + " or ".join(patterns)
+        )
+
+
+class UnreadableFileError(InputError):
+    """A file cannot be read at all (wrong encoding, not a CSV/Parquet/JSON-lines file)."""
+
+    def __init__(self, file: Path | str, reason: str, line: int | None = None) -> None:
+        self.file, self.reason, self.line = str(file), reason, line
+        where = f"{file}, line {line}" if line is not None else str(file)
+        super().__init__(f"cannot read {where}: {reason}")
+
+
+class ControlTotalMismatch(InputError):
+    """A `.control.json` sidecar disagrees with its file: the extract is truncated or corrupt."""
+
+    def __init__(self, file: Path | str, figure: str, expected: str, found: str) -> None:
+        self.file, self.figure, self.expected, self.found = str(file), figure, expected, found
+        super().__init__(
+            f"{file}: control total {figure} is {expected} in the sidecar but {found} in the file"
+            " (truncated or corrupt extract)"
+        )
+
+
+class TooManyBadRows(InputError):
+    """More than `max_bad_ratio` of a source's rows were quarantined."""
+
+    def __init__(self, source: str, quarantined: int, read: int, max_ratio: str) -> None:
+        self.source, self.quarantined, self.read, self.max_ratio = (
+            source,
+            quarantined,
+            read,
+            max_ratio,
+        )
+        super().__init__(
+            f"{source}: {quarantined} of {read} rows quarantined, more than max_bad_ratio"
+            f" {max_ratio}; see quarantine.csv for file, line, column and reason"
+        )
+
+
+class StoreBusyError(TransientError):
+    """Another run holds the exception store."""
+
+
+class ExtractNotReadyError(TransientError):
+    """The nightly pull found required extracts missing from the landing location."""

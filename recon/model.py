@@ -1,0 +1,58 @@
+"""Results handed between the stages (read -> validate -> find -> store -> publish).
+
+Stages pass a DuckDB connection (or the path of a working DuckDB file) holding the tables
+named in docs/architecture.md, plus these small frozen records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from types import MappingProxyType
+
+from recon.config import CompensationPolicy
+
+
+@dataclass(frozen=True)
+class SourceCounts:
+    """Row accounting of one source: read = valid + quarantined + exact_duplicates."""
+
+    read: int = 0
+    valid: int = 0
+    quarantined: int = 0
+    exact_duplicates: int = 0
+
+    @property
+    def balanced(self) -> bool:
+        return self.read == self.valid + self.quarantined + self.exact_duplicates
+
+
+@dataclass(frozen=True)
+class InputFile:
+    source: str
+    path: str
+    format: str  # csv | parquet | jsonl
+    sha256: str
+    rows: int  # data rows read from this file (bad and duplicate rows included)
+    amount_sum: Decimal = Decimal("0")
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    counts: Mapping[str, SourceCounts] = field(default_factory=lambda: MappingProxyType({}))
+    files: tuple[InputFile, ...] = ()
+    latest_timestamp: datetime | None = None  # the default cutoff
+
+
+@dataclass(frozen=True)
+class DetectionParams:
+    """Everything the findings SQL binds as parameters."""
+
+    cutoff: datetime
+    grace_minutes: int = 30
+    pending_sla_minutes: int = 30
+    duplicate_window_minutes: int = 10
+    clearing_accounts: tuple[str, ...] = ()
+    policy: CompensationPolicy = field(default_factory=CompensationPolicy)
