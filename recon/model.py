@@ -56,3 +56,41 @@ class DetectionParams:
     duplicate_window_minutes: int = 10
     clearing_accounts: tuple[str, ...] = ()
     policy: CompensationPolicy = field(default_factory=CompensationPolicy)
+
+
+@dataclass(frozen=True)
+class RunInfo:
+    """One reconciliation run as the store records it."""
+
+    run_id: str  # e.g. run-20240316T000512Z-3f9a1c
+    started_at: datetime
+    cutoff: datetime
+    data_dir: str
+    actor: str = "recon"  # who ran it: "recon run", "nightly", an on-call engineer
+    params: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
+    files: tuple[InputFile, ...] = ()
+    counts: Mapping[str, SourceCounts] = field(default_factory=lambda: MappingProxyType({}))
+    incident_id: str | None = None
+
+
+@dataclass(frozen=True)
+class StoreOutcome:
+    """What one run changed in the exception store."""
+
+    run_id: str
+    new: tuple[str, ...] = ()  # exception ids seen for the first time
+    reopened: tuple[str, ...] = ()  # had healed, appeared again
+    healed: tuple[str, ...] = ()  # closed as SELF_HEALED by this run
+    still_open: tuple[str, ...] = ()  # seen before and again, still open
+    open_total: int = 0  # exceptions open after the run (table `exceptions`)
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What publish needs beyond the working tables to write summary.json and the report."""
+
+    run: RunInfo
+    finished_at: datetime
+    outcome: StoreOutcome | None = None
+    timings: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
+    error: str | None = None  # set when the run could not reconcile (exit 2)
