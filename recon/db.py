@@ -6,6 +6,8 @@ from pathlib import Path
 
 import duckdb
 
+from recon.errors import ConfigError
+
 
 def connect(
     path: str | Path = ":memory:",
@@ -25,22 +27,14 @@ def connect(
         str(path), read_only=read_only, config={"autoinstall_known_extensions": False}
     )
     con.execute("SET TimeZone = 'UTC'")
-    if memory_limit:
-        con.execute(f"SET memory_limit = '{_checked_size(memory_limit)}'")
-    if threads:
-        con.execute(f"SET threads = {int(threads)}")
+    try:
+        if memory_limit:
+            con.execute("SET memory_limit = $value", {"value": memory_limit})
+        if threads:
+            con.execute("SET threads = $value", {"value": int(threads)})
+    except duckdb.Error as err:
+        con.close()
+        raise ConfigError(f"memory_limit {memory_limit!r} or threads {threads!r}: {err}") from err
     if temp_directory:
         con.execute("SET temp_directory = $dir", {"dir": str(temp_directory)})
     return con
-
-
-def _checked_size(size: str) -> str:
-    """Memory sizes are interpolated into SET (which takes no parameters), so allow only e.g. `2GB`."""
-    text = size.strip().upper().replace(" ", "")
-    number = text.rstrip("KMGTIB")
-    unit = text[len(number) :]
-    if not number.replace(".", "", 1).isdigit() or unit not in {
-        "KB", "MB", "GB", "TB", "KIB", "MIB", "GIB", "TIB", "B",
-    }:
-        raise ValueError(f"not a memory size: {size!r} (use e.g. '2GB')")
-    return text

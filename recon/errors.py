@@ -36,8 +36,7 @@ class MissingExtractError(InputError):
     def __init__(self, source: str, data_dir: Path | str, patterns: list[str]) -> None:
         self.source, self.data_dir, self.patterns = source, str(data_dir), patterns
         super().__init__(
-            f"no {source} extract in {data_dir}: expected a file matching "
-            + " or ".join(patterns)
+            f"no {source} extract in {data_dir}: expected a file matching " + " or ".join(patterns)
         )
 
 

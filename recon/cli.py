@@ -1,0 +1,189 @@
+"""The `recon` command: a thin skin over `recon.pipeline` and the store's analyst commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from recon import __version__
+from recon.config import Config, load_config
+from recon.errors import ReconError
+from recon.exit_codes import ExitCode
+
+
+@dataclass(frozen=True)
+class ConfigOption:
+    """A command-line option that overrides one config key (CLI options win over the file)."""
+
+    flag: str
+    key: str
+    type: Any
+    help: str
+
+
+CONFIG_OPTIONS = (
+    ConfigOption(
+        "--cutoff",
+        "cutoff",
+        str,
+        "ISO 8601 cutoff; default: config, else latest timestamp in the extracts",
+    ),
+    ConfigOption(
+        "--timezone", "timezone", str, "time zone of timestamps without offset (default UTC)"
+    ),
+    ConfigOption(
+        "--encoding", "encoding", str, "CSV encoding of every source, e.g. gb18030 (default utf-8)"
+    ),
+    ConfigOption(
+        "--thousands-separator",
+        "thousands_separator",
+        str,
+        "thousands separator in amounts, e.g. ','",
+    ),
+    ConfigOption(
+        "--grace-minutes",
+        "grace_minutes",
+        int,
+        "transfers that started this close to the cutoff are in flight (30)",
+    ),
+    ConfigOption(
+        "--pending-sla-minutes",
+        "pending_sla_minutes",
+        int,
+        "PENDING legs older than this are stuck (30)",
+    ),
+    ConfigOption(
+        "--duplicate-window-minutes",
+        "duplicate_window_minutes",
+        int,
+        "window for suspected retries (10)",
+    ),
+    ConfigOption(
+        "--max-bad-ratio",
+        "max_bad_ratio",
+        str,
+        "stop when more than this share of a source is quarantined (0.01)",
+    ),
+    ConfigOption("--annual-rate", "annual_rate", str, "interest rate for compensation (0.05)"),
+    ConfigOption(
+        "--memory-limit",
+        "memory_limit",
+        str,
+        "DuckDB memory limit, e.g. 2GB; beyond it, DuckDB spills to disk",
+    ),
+    ConfigOption("--threads", "threads", int, "DuckDB threads (default: all cores)"),
+    ConfigOption(
+        "--store", "store", str, "the exception store, a DuckDB file (default recon.duckdb)"
+    ),
+)
+
+
+def add_config_options(parser: argparse.ArgumentParser) -> None:
+    """`--config` plus every override in CONFIG_OPTIONS; shared by run, nightly and incident."""
+    parser.add_argument(
+        "--config", type=Path, help="recon.toml (every key optional; options here win)"
+    )
+    group = parser.add_argument_group("config overrides")
+    for opt in CONFIG_OPTIONS:
+        group.add_argument(opt.flag, dest=opt.key, type=opt.type, default=None, help=opt.help)
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    return load_config(args.config, **{opt.key: getattr(args, opt.key) for opt in CONFIG_OPTIONS})
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="recon",
+        description="Put the books straight after an outage: find half-completed transfers, "
+        "duplicate debits, gateway and invoice breaks; propose corrections and compensation.",
+        epilog="Exit codes: 0 no open findings, 1 findings, 2 could not reconcile.",
+    )
+    parser.add_argument("--version", action="version", version=f"recon {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    run = commands.add_parser(
+        "run",
+        help="reconcile one folder of extracts",
+        description="Read ledger, channel, gateway (and invoices) extracts from --data-dir, "
+        "find the breaks, update the exception store and write the outputs into --out.",
+        epilog="Exit codes: 0 no open findings, 1 findings, 2 could not reconcile.",
+    )
+    run.add_argument("--data-dir", type=Path, required=True, help="folder holding the extracts")
+    run.add_argument(
+        "--out", type=Path, required=True, help="folder for exceptions.csv, report.html, ..."
+    )
+    run.add_argument("--actor", default="recon run", help="who runs it, recorded in the store")
+    run.add_argument("--quiet", action="store_true", help="no progress display")
+    add_config_options(run)
+    run.set_defaults(handler=_run)
+
+    for register in _command_groups():
+        register(commands)
+    return parser
+
+
+def _command_groups() -> list[Any]:
+    """The other command groups, each registered by the module that owns it."""
+    from recon.sample.cli import register as generate
+    from recon.store.commands import register as exceptions
+
+    groups = [exceptions, generate]
+    try:
+        from flows.cli import register as flows
+    except ModuleNotFoundError as err:  # flows/ ships beside recon/; absent in a bare install
+        if err.name not in {"flows", "flows.cli"}:
+            raise
+    else:
+        groups.append(flows)
+    return groups
+
+
+def _run(args: argparse.Namespace) -> int:
+    from recon.pipeline import run_reconciliation
+    from recon.progress import progress_display
+
+    config = config_from_args(args)
+    if not args.data_dir.is_dir():
+        raise ReconError(f"--data-dir {args.data_dir} is not a folder")
+    with progress_display(enabled=not args.quiet) as say:
+        result = run_reconciliation(
+            args.data_dir,
+            args.out,
+            config,
+            store_path=Path(config.store),
+            actor=args.actor,
+            progress=say,
+        )
+    if result.error:
+        print(f"recon: could not reconcile: {result.error}", file=sys.stderr)
+        print(f"recon: details in {args.out / 'summary.json'}", file=sys.stderr)
+    else:
+        outcome = result.summary.outcome
+        assert outcome is not None  # a run without error always kept its findings
+        print(
+            f"run {result.run_id}: {outcome.open_total} open findings"
+            f" ({len(outcome.new)} new, {len(outcome.healed)} healed); outputs in {args.out}"
+        )
+    return int(result.exit_code)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except ReconError as err:
+        print(f"recon: {err}", file=sys.stderr)
+        return int(ExitCode.FAILED)
+    except KeyboardInterrupt:
+        print("recon: interrupted", file=sys.stderr)
+        return int(ExitCode.FAILED)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
