@@ -1,0 +1,34 @@
+# Two commands set everything up on a fresh machine (Python 3.11+ and make are enough):
+#   make sample   install, then reconcile the bundled sample day into out/sample
+#   make test     install, then run the test suite (.ci/run calls exactly this)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: install sample test lint bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+sample: install
+	$(BIN)/recon run --data-dir sample_data --out out/sample --config sample_data/recon.toml \
+		--store out/sample.duckdb; rc=$$?; [ $$rc -le 1 ] || exit $$rc; \
+		echo "report: out/sample/report.html (exit $$rc: 0 clean, 1 findings)"
+
+test: install
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+bench: install
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	$(BIN)/python bench/end_to_end.py
+
+clean:
+	rm -rf $(VENV) out .prefect .pytest_cache
