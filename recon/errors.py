@@ -7,6 +7,7 @@ flow retries only those.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 
@@ -82,3 +83,29 @@ class StoreBusyError(TransientError):
 
 class ExtractNotReadyError(TransientError):
     """The nightly pull found required extracts missing from the landing location."""
+
+    def __init__(self, missing: Mapping[str, Sequence[str]]) -> None:
+        # landing location -> required sources with no file there yet
+        self.missing = {location: tuple(sources) for location, sources in missing.items()}
+        super().__init__(
+            "extracts not ready: "
+            + "; ".join(
+                f"{location} has no {', '.join(sources)} extract"
+                for location, sources in self.missing.items()
+            )
+        )
+
+
+class ExtractsNotDeliveredError(InputError):
+    """The pull deadline passed with required extracts still missing: retrying no longer helps."""
+
+    def __init__(self, missing: Mapping[str, Sequence[str]], attempts: int, waited: str) -> None:
+        self.missing = {location: tuple(sources) for location, sources in missing.items()}
+        self.attempts, self.waited = attempts, waited
+        super().__init__(
+            f"gave up after {attempts} attempt(s) over {waited}: "
+            + "; ".join(
+                f"{location} has no {', '.join(sources)} extract"
+                for location, sources in self.missing.items()
+            )
+        )
