@@ -81,6 +81,18 @@ class StoreBusyError(TransientError):
     """Another run holds the exception store."""
 
 
+class StoreError(TerminalError):
+    """The exception store cannot do what was asked (no store, not a DuckDB file)."""
+
+
+class UnknownExceptionError(StoreError):
+    """An analyst named an exception id the store does not hold."""
+
+
+class IllegalTransitionError(StoreError):
+    """An analyst asked for a status change the exception's life cycle does not allow."""
+
+
 class ExtractNotReadyError(TransientError):
     """The nightly pull found required extracts missing from the landing location."""
 

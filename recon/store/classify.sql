@@ -1,0 +1,43 @@
+-- Before the write transaction (read only): what this run does to each exception.
+-- change: NEW (first seen), REOPENED (had self-healed), STILL_OPEN, RESOLVED_SEEN (an analyst's
+-- resolution stands). Statuses mirror recon/store/statuses.py.
+CREATE OR REPLACE TEMP TABLE _store_found AS
+SELECT
+    f.exception_id, f.finding_key, f.type, f.subtype, f.txn_ref, f.related_txn_ref,
+    f.customer_id, f.account_id, f.amount::DECIMAL(18, 2) AS amount, f.currency, f.evidence,
+    f.proposed_action, f.compensation::DECIMAL(18, 2) AS compensation, f.event_at, f.channel,
+    s.status AS old_status,
+    s.evidence AS old_evidence,
+    CASE
+        WHEN s.exception_id IS NULL THEN 'NEW'
+        WHEN s.status = 'SELF_HEALED' THEN 'REOPENED'
+        WHEN s.status = 'RESOLVED' THEN 'RESOLVED_SEEN'
+        ELSE 'STILL_OPEN'
+    END AS change
+FROM findings AS f
+LEFT JOIN recon_store.exceptions AS s USING (exception_id);
+-- Open exceptions about transfers this run evaluated but no longer finds: they healed.
+CREATE OR REPLACE TEMP TABLE _store_healed AS
+SELECT s.exception_id, s.status AS old_status
+FROM recon_store.exceptions AS s
+WHERE s.status IN ('OPEN', 'ASSIGNED')
+  AND s.txn_ref IN (SELECT txn_ref FROM evaluated_txn_refs)
+  AND s.exception_id NOT IN (SELECT exception_id FROM findings);
+-- The evidence items (`ledger:E1`) whose source rows the store must (re)capture.
+CREATE OR REPLACE TEMP TABLE _store_evidence_items AS
+SELECT
+    exception_id,
+    pos::INTEGER AS position,
+    lower(trim(split_part(item, ':', 1))) AS source,
+    trim(substr(item, strpos(item, ':') + 1)) AS key
+FROM (
+    SELECT
+        exception_id,
+        unnest(string_split(evidence, ';')) AS item,
+        generate_subscripts(string_split(evidence, ';'), 1) AS pos
+    FROM _store_found
+    WHERE change = 'NEW'
+       OR evidence IS DISTINCT FROM old_evidence
+       OR exception_id NOT IN (SELECT exception_id FROM recon_store.evidence_rows)
+)
+WHERE trim(item) <> '';

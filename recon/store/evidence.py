@@ -1,0 +1,57 @@
+"""Copy the source rows a finding's `evidence` points at into the store, for `show`.
+
+`ledger:E1` means the ledger row whose entry_id is E1. The working tables may be gone by the
+time an analyst looks (an in-memory run), so the store keeps the row, its file and line.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from recon.sql import load_sql, quote_ident
+
+# evidence source name(s) -> (working table, its key column)
+EVIDENCE_SOURCES: dict[str, tuple[tuple[str, ...], str]] = {
+    "ledger": (("ledger",), "entry_id"),
+    "channel": (("channel",), "request_id"),
+    "gateway": (("gateway",), "gateway_ref"),
+    "invoices": (("invoices", "invoice"), "invoice_id"),
+}
+
+_EMPTY = (
+    "SELECT NULL::VARCHAR AS exception_id, NULL::INTEGER AS position, NULL::VARCHAR AS file,"
+    ' NULL::BIGINT AS line, NULL::JSON AS "row" WHERE false'
+)
+
+
+def match_evidence(con: duckdb.DuckDBPyConnection) -> None:
+    """Create temp table `_store_evidence_matches` from `_store_evidence_items`.
+
+    Sources whose working table is absent (a test, an optional extract) simply match nothing;
+    the item is still kept, with no row, so `show` can say the row was not available.
+    """
+    present = {
+        name
+        for (name,) in con.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+            " AND schema_name = current_schema()"
+        ).fetchall()
+    }
+    template = load_sql("recon.store", "evidence_source")
+    parts: list[tuple[str, list[str]]] = []
+    for table, (names, key) in EVIDENCE_SOURCES.items():
+        if table in present:
+            parts.append(
+                (template.format(table=quote_ident(table), key=quote_ident(key)), list(names))
+            )
+    if not parts:
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _store_evidence_matches AS {_EMPTY}")
+        return
+    union = " UNION ALL ".join(f"({sql.strip().rstrip(';')})" for sql, _ in parts)
+    # each part binds its own list of names: number them so one statement can hold all
+    numbered = union
+    params: dict[str, object] = {}
+    for index, (_, names) in enumerate(parts):
+        numbered = numbered.replace("$names", f"$names_{index}", 1)
+        params[f"names_{index}"] = names
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _store_evidence_matches AS {numbered}", params)

@@ -1,0 +1,161 @@
+"""Brief, exclusive access to the exception store, with a clear wait instead of a lock error.
+
+DuckDB lets one process hold a database file read-write and then refuses every other open
+("Could not set lock"). recon puts an advisory `flock` on `<store>.lock` in front of it:
+writers take it exclusively, readers shared, and a writer records who it is in that file so
+whoever waits can say whom it waits for. The kernel drops the lock when a process dies, so a
+killed run never leaves the store locked.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import logging
+import os
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from recon.errors import StoreBusyError, StoreError
+
+STORE_ALIAS = "recon_store"  # every store SQL names its tables `recon_store.<table>`
+DEFAULT_WAIT_SECONDS = 60.0
+_POLL_SECONDS = 0.2
+_DUCKDB_PID = re.compile(r"PID (\d+)")
+
+log = logging.getLogger("recon.store")
+
+
+def lock_path_of(store_path: Path) -> Path:
+    return store_path.with_name(store_path.name + ".lock")
+
+
+@contextmanager
+def attached_store(
+    con: duckdb.DuckDBPyConnection,
+    store_path: str | Path,
+    *,
+    write: bool,
+    wait_seconds: float = DEFAULT_WAIT_SECONDS,
+    owner: str = "",
+) -> Iterator[None]:
+    """Attach the store to `con` as `recon_store` for the length of the block, then detach.
+
+    Waits up to `wait_seconds` for another holder (logging who it is once), then raises
+    `StoreBusyError` naming the store. Reading a store that does not exist is a `StoreError`;
+    writing creates it.
+    """
+    path = Path(store_path)
+    if not write and not path.exists():
+        raise StoreError(f"no exception store at {path} (a `recon run` with --store creates it)")
+    if write:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    deadline = time.monotonic() + max(0.0, wait_seconds)
+    with _advisory_lock(path, exclusive=write, deadline=deadline, owner=owner):
+        _attach(con, path, read_only=not write, deadline=deadline)
+        try:
+            yield
+        finally:
+            con.execute(f"DETACH {STORE_ALIAS}")
+
+
+@contextmanager
+def _advisory_lock(path: Path, *, exclusive: bool, deadline: float, owner: str) -> Iterator[None]:
+    lock_file = lock_path_of(path)
+    try:
+        fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o664)
+    except PermissionError:
+        if exclusive:
+            raise StoreError(
+                f"cannot create the lock file {lock_file}: permission denied"
+            ) from None
+        yield  # a reader in a read-only folder: DuckDB's own shared lock still protects it
+        return
+    mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
+    announced = False
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, mode | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                holder = _holder(fd)
+                if time.monotonic() >= deadline:
+                    raise StoreBusyError(_busy_message(path, holder, gave_up=True)) from None
+                if not announced:
+                    log.warning(_busy_message(path, holder, gave_up=False, deadline=deadline))
+                    announced = True
+                time.sleep(_POLL_SECONDS)
+        if exclusive:
+            _write_holder(fd, owner)
+        try:
+            yield
+        finally:
+            if exclusive:
+                os.ftruncate(fd, 0)
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)
+
+
+def _attach(
+    con: duckdb.DuckDBPyConnection, path: Path, *, read_only: bool, deadline: float
+) -> None:
+    """ATTACH, retrying while a process outside recon's lock (a duckdb shell) holds the file."""
+    sql = f"ATTACH $path AS {STORE_ALIAS}" + (" (READ_ONLY)" if read_only else "")
+    announced = False
+    while True:
+        try:
+            con.execute(sql, {"path": str(path)})
+            return
+        except duckdb.IOException as err:
+            text = str(err)
+            if "lock" not in text.lower():
+                raise StoreError(f"cannot open the exception store {path}: {text}") from None
+            pid = _DUCKDB_PID.search(text)
+            holder = f"process {pid.group(1)}" if pid else "another process"
+            holder += " (outside recon, e.g. a duckdb shell)"
+            if time.monotonic() >= deadline:
+                raise StoreBusyError(_busy_message(path, holder, gave_up=True)) from None
+            if not announced:
+                log.warning(_busy_message(path, holder, gave_up=False, deadline=deadline))
+                announced = True
+            time.sleep(_POLL_SECONDS)
+        except duckdb.Error as err:
+            raise StoreError(
+                f"cannot open the exception store {path}: {err} (is it a recon DuckDB store?)"
+            ) from None
+
+
+def _write_holder(fd: int, owner: str) -> None:
+    info = {"pid": os.getpid(), "owner": owner, "since": datetime.now(UTC).isoformat()}
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, json.dumps(info).encode(), 0)
+
+
+def _holder(fd: int) -> str:
+    """Who holds the lock, as far as the lock file says (a reader leaves it empty)."""
+    try:
+        info = json.loads(os.pread(fd, 4096, 0).decode() or "{}")
+    except (OSError, ValueError):
+        info = {}
+    if not info.get("pid"):
+        return "another recon process (reading it, or starting up)"
+    what = info.get("owner") or "a recon process"
+    return f"{what} (pid {info['pid']}, since {info.get('since', '?')})"
+
+
+def _busy_message(path: Path, holder: str, *, gave_up: bool, deadline: float = 0.0) -> str:
+    if gave_up:
+        return (
+            f"exception store {path} is in use by {holder}; gave up waiting. Try again when"
+            " it has finished, or allow a longer wait."
+        )
+    left = max(0.0, deadline - time.monotonic())
+    return f"exception store {path} is in use by {holder}; waiting up to {left:.0f}s"
