@@ -1,0 +1,1 @@
+"""Incident reruns: keep one outage window's findings, and report its impact."""
