@@ -197,6 +197,18 @@ def run_reconciliation(
             return _failed(out_dir, con, store_path, run, timings, message)
 
 
+def record_failure(
+    out_dir: Path,
+    con: duckdb.DuckDBPyConnection,
+    store_path: Path,
+    run: RunInfo,
+    error: str,
+    timings: dict[str, float] | None = None,
+) -> RunResult:
+    """The failure path of `run_reconciliation`, for callers that run the steps one by one."""
+    return _failed(Path(out_dir), con, Path(store_path), run, dict(timings or {}), error)
+
+
 def _failed(
     out_dir: Path,
     con: duckdb.DuckDBPyConnection,
