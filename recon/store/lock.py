@@ -42,17 +42,18 @@ def attached_store(
     store_path: str | Path,
     *,
     write: bool,
+    create: bool = False,
     wait_seconds: float = DEFAULT_WAIT_SECONDS,
     owner: str = "",
 ) -> Iterator[None]:
     """Attach the store to `con` as `recon_store` for the length of the block, then detach.
 
     Waits up to `wait_seconds` for another holder (logging who it is once), then raises
-    `StoreBusyError` naming the store. Reading a store that does not exist is a `StoreError`;
-    writing creates it.
+    `StoreBusyError` naming the store. A store that does not exist is a `StoreError` unless
+    `create` (a run creates its store; an analyst's command never does).
     """
     path = Path(store_path)
-    if not write and not path.exists():
+    if not path.exists() and not (write and create):
         raise StoreError(f"no exception store at {path} (a `recon run` with --store creates it)")
     if write:
         path.parent.mkdir(parents=True, exist_ok=True)

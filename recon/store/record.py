@@ -20,6 +20,7 @@ from pathlib import Path
 import duckdb
 
 from recon.config import SlaPolicy
+from recon.db import connect
 from recon.errors import StoreError
 from recon.model import RunInfo, StoreOutcome
 from recon.sql import load_sql
@@ -55,7 +56,12 @@ def record_run(
     sla = sla or SlaPolicy()
     _check_findings(con)
     with attached_store(
-        con, store_path, write=True, wait_seconds=wait_seconds, owner=f"run {run.run_id}"
+        con,
+        store_path,
+        write=True,
+        create=True,
+        wait_seconds=wait_seconds,
+        owner=f"run {run.run_id}",
     ):
         run_statements(con, load_sql("recon.store", "schema"))
         _refuse_recorded_run(con, store_path, run.run_id)
@@ -101,10 +107,15 @@ def record_failed_run(
     its record is marked FAILED with the error; its findings stay as recorded.
     """
     now = now or datetime.now(UTC)
-    con = duckdb.connect()
+    con = connect()
     try:
         with attached_store(
-            con, store_path, write=True, wait_seconds=wait_seconds, owner=f"run {run.run_id}"
+            con,
+            store_path,
+            write=True,
+            create=True,
+            wait_seconds=wait_seconds,
+            owner=f"run {run.run_id}",
         ):
             run_statements(con, load_sql("recon.store", "schema"))
             con.execute("BEGIN TRANSACTION")
