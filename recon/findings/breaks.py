@@ -1,0 +1,77 @@
+"""Find the contract's breaks (CONTRACT.md section 4) in the working tables, all in DuckDB.
+
+The SQL files run in order; each stage leaves `_fb_*` scratch tables for the next, and the
+last one builds `findings`. Duplicates come first because a duplicate debit is left out of
+every half-completed check. Values reach the SQL only as bound parameters.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC
+from fractions import Fraction
+
+import duckdb
+
+from recon.model import DetectionParams
+from recon.sql import load_sql, quote_ident
+from recon.store.statements import run_statements
+
+STAGES = (
+    "debits",  # _fb_reversed, _fb_booked
+    "duplicates",  # _fb_dup, _fb_double
+    "transfers",  # _fb_request_txn, _fb_txn, evaluated_txn_refs, _fb_found (empty)
+    "duplicate_findings",
+    "half_completed",
+    "amounts",
+    "invoices",
+    "findings",  # findings
+)
+
+SCRATCH_TABLES = (
+    "_fb_reversed",
+    "_fb_booked",
+    "_fb_dup",
+    "_fb_double",
+    "_fb_request_txn",
+    "_fb_txn",
+    "_fb_found",
+)
+
+
+def find_breaks(con: duckdb.DuckDBPyConnection, params: DetectionParams) -> None:
+    """Create `findings` and `evaluated_txn_refs` from `ledger`, `channel`, `gateway`, `invoices`.
+
+    Transfers still in flight at the cutoff get no finding and are not evaluated, so the store
+    neither opens nor heals anything about them.
+    """
+    bound = detection_bindings(params)
+    try:
+        for stage in STAGES:
+            run_statements(con, load_sql("recon.findings", stage), bound)
+    finally:
+        for table in SCRATCH_TABLES:
+            con.execute(f"DROP TABLE IF EXISTS {quote_ident(table)}")
+
+
+def detection_bindings(params: DetectionParams) -> dict[str, object]:
+    """The SQL parameters of `params`; the annual rate as an exact integer fraction.
+
+    DuckDB divides decimals in floating point, so the interest is computed in whole cents
+    from integers: amount_cents * rate_num * days / (rate_den * day_basis), rounded half up.
+    """
+    cutoff = params.cutoff
+    if cutoff.tzinfo is None:
+        cutoff = cutoff.replace(tzinfo=UTC)
+    rate = Fraction(params.policy.annual_rate)
+    return {
+        "cutoff": cutoff,
+        "grace_minutes": params.grace_minutes,
+        "pending_sla_minutes": params.pending_sla_minutes,
+        "duplicate_window_minutes": params.duplicate_window_minutes,
+        "clearing_accounts": list(params.clearing_accounts),
+        "rate_num": rate.numerator,
+        "rate_den": rate.denominator,
+        "day_basis": params.policy.day_basis,
+        "min_days": params.policy.min_days,
+        "refund_gateway_fee": params.policy.refund_gateway_fee,
+    }
