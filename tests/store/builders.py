@@ -86,3 +86,33 @@ def run_info(n: int, incident_id: str | None = None) -> RunInfo:
 def at(n: int) -> datetime:
     """When run n records (a minute after it started)."""
     return run_info(n).started_at + timedelta(minutes=1)
+
+
+def table_rows(store_path, table: str, order_by: str = "ALL") -> list[tuple]:
+    """Every row of one store table, in a stable order (read-only, closed at once)."""
+    con = duckdb.connect(str(store_path), read_only=True)
+    try:
+        return con.execute(f"SELECT * FROM {table} ORDER BY {order_by}").fetchall()
+    finally:
+        con.close()
+
+
+def store_state(store_path) -> dict[str, list[tuple]]:
+    """All store tables, to compare a store before and after something."""
+    con = duckdb.connect(str(store_path), read_only=True)
+    try:
+        names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+        return {n: con.execute(f"SELECT * FROM {n} ORDER BY ALL").fetchall() for n in sorted(names)}
+    finally:
+        con.close()
+
+
+def exceptions_by_id(store_path) -> dict[str, dict]:
+    """The store's exceptions table as {exception_id: row as dict}."""
+    con = duckdb.connect(str(store_path), read_only=True)
+    try:
+        cur = con.execute("SELECT * FROM exceptions")
+        names = [d[0] for d in cur.description]
+        return {row[0]: dict(zip(names, row, strict=True)) for row in cur.fetchall()}
+    finally:
+        con.close()
