@@ -1,1 +1,71 @@
-"""publish."""
+"""Publish: the files a run leaves in OUT (CONTRACT.md section 3).
+
+`write_outputs` for a run that reconciled, `write_failure` for one that could not. Both read
+the working DuckDB tables (docs/architecture.md) and write nothing anywhere else.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from recon.model import RunSummary
+from recon.publish.catalog import has_table
+from recon.publish.exports import write_exports, write_quarantine
+from recon.publish.report import render_report
+from recon.publish.report_data import report_data
+from recon.publish.summary import (
+    failure_document,
+    quarantine_by_reason,
+    summary_document,
+    write_summary,
+)
+
+__all__ = ["write_failure", "write_outputs"]
+
+
+def write_outputs(
+    out_dir: Path, con: duckdb.DuckDBPyConnection, summary: RunSummary
+) -> dict[str, Path]:
+    """Write every output of a reconciled run into `out_dir`; file name -> path."""
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = write_exports(out_dir, con)
+    paths["summary.json"] = write_summary(out_dir / "summary.json", summary_document(con, summary))
+    report = out_dir / "report.html"
+    report.write_text(render_report(report_data(con, summary)), encoding="utf-8")
+    paths["report.html"] = report
+    return paths
+
+
+def write_failure(
+    out_dir: Path, con: duckdb.DuckDBPyConnection | None, summary: RunSummary
+) -> dict[str, Path]:
+    """Record a run that could not reconcile: summary.json with the error, and quarantine.csv
+    when the quarantine table exists (it usually explains the failure).
+
+    Never raises: it runs while another error is already being reported, and must not hide it.
+    Whatever could not be written is simply absent from the returned mapping.
+    """
+    paths: dict[str, Path] = {}
+    out_dir = Path(out_dir)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return paths
+    reasons: dict[str, dict[str, int]] = {}
+    if con is not None:
+        try:
+            if has_table(con, "quarantine"):
+                paths["quarantine.csv"] = write_quarantine(out_dir, con)
+                reasons = quarantine_by_reason(con)
+        except Exception:  # reporting one failure must never raise a second one
+            reasons = {}
+    try:
+        paths["summary.json"] = write_summary(
+            out_dir / "summary.json", failure_document(summary, reasons)
+        )
+    except Exception:  # e.g. OUT not writable: the caller still reports the original error
+        pass
+    return paths

@@ -1,0 +1,2 @@
+-- Exceptions open after this run.
+SELECT count(*) FROM exceptions;

@@ -1,0 +1,8 @@
+-- The $limit open exceptions with the most money at stake.
+SELECT
+    exception_id, type, subtype, txn_ref, related_txn_ref, customer_id, account_id,
+    amount, currency, evidence, proposed_action, compensation, status, channel,
+    severity, sla_breached, event_at
+FROM publish_cases
+ORDER BY amount DESC NULLS LAST, exception_id
+LIMIT $limit;
