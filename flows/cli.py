@@ -1,0 +1,210 @@
+"""`recon nightly`, `recon incident` and `recon deploy`: the Prefect flows from the command line.
+
+Prefect is imported inside the handlers only: importing it takes seconds, and `recon run` and
+`recon --help` must not pay for it. Every command takes `--config` and the same overrides as
+`recon run`, and runs the same library steps; exit codes as `recon run` (0/1/2).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from recon.cli import CONFIG_OPTIONS, add_config_options, config_from_args
+from recon.config import parse_timestamp
+from recon.errors import ConfigError
+from recon.exit_codes import ExitCode
+
+DEFAULT_API_URL = "http://127.0.0.1:4200/api"
+NIGHTLY_CRON = "0 2 * * *"
+
+
+def register(commands: Any) -> None:
+    """Add the three flow commands to `recon`'s subcommands."""
+    nightly = commands.add_parser(
+        "nightly",
+        help="run the nightly flow once (pull, reconcile, store, publish)",
+        description="Reconcile one business date from the configured landing location as a "
+        "Prefect flow: pull the extracts (retrying until pull_deadline_minutes), validate, "
+        "find breaks, keep them in the store, publish, and show artifacts in Prefect.",
+        epilog="Exit codes: 0 no open findings, 1 findings, 2 could not reconcile.",
+    )
+    nightly.add_argument(
+        "--date",
+        type=_date,
+        help="business date YYYY-MM-DD (default: yesterday in the configured time zone)",
+    )
+    _runs_dir(nightly)
+    add_config_options(nightly)
+    nightly.set_defaults(handler=run_nightly)
+
+    incident = commands.add_parser(
+        "incident",
+        help="rerun over an outage window and write the incident impact report",
+        description="Pull every business date the window ± margin touches, reconcile, keep "
+        "only findings inside the window, tag them with the incident in the store and write "
+        "incident_impact.html/.json.",
+        epilog="Exit codes: 0 no open findings, 1 findings, 2 could not reconcile.",
+    )
+    incident.add_argument(
+        "--id", dest="incident_id", required=True, help="incident id, e.g. INC-42"
+    )
+    incident.add_argument(
+        "--start", required=True, help="window start, ISO 8601 (no offset: configured zone)"
+    )
+    incident.add_argument("--end", required=True, help="window end, ISO 8601")
+    incident.add_argument(
+        "--margin",
+        type=int,
+        default=None,
+        metavar="MINUTES",
+        help="minutes added before the start and after the end (default 30)",
+    )
+    _runs_dir(incident)
+    add_config_options(incident)
+    incident.set_defaults(handler=run_incident)
+
+    deploy = commands.add_parser(
+        "deploy",
+        help="create the Prefect deployments (nightly at 02:00, incident rerun on demand)",
+        description="Register the nightly deployment (cron 0 2 * * * in the configured time "
+        "zone) and the incident-rerun deployment (on demand) with a Prefect server "
+        f"(PREFECT_API_URL, default {DEFAULT_API_URL}). With --serve, stay running and execute "
+        "their runs.",
+    )
+    deploy.add_argument(
+        "--serve",
+        action="store_true",
+        help="keep running and execute scheduled and triggered runs (Ctrl-C stops)",
+    )
+    _runs_dir(deploy)
+    add_config_options(deploy)
+    deploy.set_defaults(handler=run_deploy)
+
+
+def run_nightly(args: argparse.Namespace) -> int:
+    config_from_args(args)  # a bad config fails here, before Prefect starts
+    from flows.nightly import nightly
+
+    label = args.date.isoformat() if args.date else "yesterday"
+    _say(f"nightly run for {label} ({_where()})")
+    state = nightly(
+        business_date=args.date,
+        config_path=_config_path(args),
+        overrides=overrides_of(args),
+        runs_dir=str(args.runs_dir),
+        return_state=True,
+    )
+    return _report(state)
+
+
+def run_incident(args: argparse.Namespace) -> int:
+    from flows.incident_rerun import DEFAULT_MARGIN_MINUTES, incident_rerun
+
+    config = config_from_args(args)
+    start = parse_timestamp(args.start, config.timezone)
+    end = parse_timestamp(args.end, config.timezone)
+    if end < start:
+        raise ConfigError(f"--end {args.end} is before --start {args.start}")
+    margin = DEFAULT_MARGIN_MINUTES if args.margin is None else args.margin
+    if margin < 0:
+        raise ConfigError(f"--margin must not be negative, got {margin}")
+    _say(f"incident {args.incident_id} rerun over {start} .. {end} ±{margin} min ({_where()})")
+    state = incident_rerun(
+        incident_id=args.incident_id,
+        start=start,
+        end=end,
+        margin_minutes=margin,
+        config_path=_config_path(args),
+        overrides=overrides_of(args),
+        runs_dir=str(args.runs_dir),
+        return_state=True,
+    )
+    return _report(state)
+
+
+def run_deploy(args: argparse.Namespace) -> int:
+    config = config_from_args(args)
+    os.environ.setdefault("PREFECT_API_URL", DEFAULT_API_URL)
+    from flows.deploy import apply_deployments, build_deployments, serve_deployments
+
+    deployments = build_deployments(
+        timezone=config.timezone,
+        config_path=_config_path(args, absolute=True),
+        overrides=overrides_of(args, absolute_store=True),
+        runs_dir=str(args.runs_dir.resolve()),
+        cron=NIGHTLY_CRON,
+    )
+    api = os.environ["PREFECT_API_URL"]
+    if args.serve:
+        _say(f"serving {', '.join(d.name for d in deployments)} against {api} (Ctrl-C stops)")
+        serve_deployments(deployments)
+        return int(ExitCode.CLEAN)
+    for line in apply_deployments(deployments, api):
+        print(line)
+    print("runs execute in a serve process: `recon deploy --serve` (same options), left running")
+    return int(ExitCode.CLEAN)
+
+
+def overrides_of(args: argparse.Namespace, *, absolute_store: bool = False) -> dict[str, Any]:
+    """The config overrides given on the command line, as flow parameters (JSON)."""
+    overrides = {
+        opt.key: getattr(args, opt.key)
+        for opt in CONFIG_OPTIONS
+        if getattr(args, opt.key) is not None
+    }
+    if absolute_store and "store" in overrides:
+        overrides["store"] = str(Path(overrides["store"]).resolve())
+    return overrides
+
+
+def _report(state: Any) -> int:
+    """Print the outcome of a flow run; its exit code as `recon run`'s."""
+    if not state.is_completed():
+        error = state.result(raise_on_failure=False)
+        reason = error if isinstance(error, BaseException) else state.message
+        print(f"recon: could not reconcile: {reason}", file=sys.stderr)
+        return int(ExitCode.FAILED)
+    result = state.result()
+    print(
+        f"run {result['run_id']}: {result['open_total']} open findings"
+        f" ({result['new']} new, {result['healed']} healed); outputs in {result['out_dir']}"
+    )
+    if result.get("impact_report"):
+        print(f"incident impact report: {result['impact_report']}")
+    return int(result["exit_code"])
+
+
+def _runs_dir(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--runs-dir",
+        type=Path,
+        default=Path("runs"),
+        help="folder for run folders (pulled extracts, work.duckdb, out/); default runs",
+    )
+
+
+def _config_path(args: argparse.Namespace, *, absolute: bool = False) -> str | None:
+    if args.config is None:
+        return None
+    return str(args.config.resolve() if absolute else args.config)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as err:
+        raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from err
+
+
+def _where() -> str:
+    api = os.environ.get("PREFECT_API_URL")
+    return f"Prefect at {api}" if api else "temporary Prefect server, ~15 s to start"
+
+
+def _say(message: str) -> None:
+    print(f"recon: {message}", file=sys.stderr)

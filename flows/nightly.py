@@ -1,0 +1,96 @@
+"""The nightly flow: reconcile one business date from the landing location.
+
+Pull (retried while extracts are late, until the pull deadline), read and validate, find
+breaks, keep them in the exception store, propose remedies, publish; then show counts, a
+summary and the report link as Prefect artifacts. A run that cannot reconcile ends Failed,
+after recording why (summary.json, the store's run log), so alerting on failed runs works.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from prefect import flow
+
+from flows.artifacts import announce
+from flows.reconcile import PullPolicy, new_run, reconcile
+from flows.steps import RunFolder
+from recon.config import Config, load_config
+from recon.errors import TerminalError
+from recon.exit_codes import ExitCode
+from recon.landing import Landing, end_of_date, landing_location, previous_business_date
+from recon.pipeline import RunResult, new_run_id
+
+ACTOR = "nightly"
+
+
+def nightly_config(config: Config, business_date: date, overrides: dict[str, Any]) -> Config:
+    """The config of the nightly run for `business_date`: cutoff = end of that date.
+
+    An explicit `--cutoff` still wins; a `cutoff` written in recon.toml does not, since a fixed
+    cutoff in the file would be wrong for every other night.
+    """
+    if overrides.get("cutoff"):
+        return config
+    return replace(config, cutoff=end_of_date(business_date, config.timezone))
+
+
+def flow_result(result: RunResult) -> dict[str, Any]:
+    """What a flow run returns (JSON): enough for the CLI's exit code and message."""
+    outcome = result.summary.outcome
+    return {
+        "run_id": result.run_id,
+        "exit_code": int(result.exit_code),
+        "out_dir": str(result.out_dir),
+        "report": str(result.outputs.get("report.html", "")),
+        "open_total": outcome.open_total if outcome else None,
+        "new": len(outcome.new) if outcome else None,
+        "healed": len(outcome.healed) if outcome else None,
+        "error": result.error,
+    }
+
+
+def raise_if_failed(result: RunResult) -> None:
+    """End the Prefect run Failed when the reconciliation could not run, naming why."""
+    if result.exit_code == ExitCode.FAILED:
+        raise TerminalError(
+            f"run {result.run_id} could not reconcile: {result.error}"
+            f" (details in {result.out_dir / 'summary.json'})"
+        )
+
+
+@flow(name="recon-nightly", flow_run_name="nightly-{business_date}", log_prints=False)
+def nightly(
+    business_date: date | None = None,
+    config_path: str | None = None,
+    overrides: dict[str, Any] | None = None,
+    runs_dir: str = "runs",
+    pull_deadline_seconds: float | None = None,
+    pull_retry_seconds: float | None = None,
+) -> dict[str, Any]:
+    """Reconcile `business_date` (default: yesterday in the configured time zone).
+
+    `overrides` are the config keys given on the command line (`--store`, `--grace-minutes`);
+    the pull deadline and retry interval default to `pull_deadline_minutes` and
+    `pull_retry_seconds` from the config.
+    """
+    overrides = dict(overrides or {})
+    base = load_config(config_path, **overrides)
+    day = business_date or previous_business_date(datetime.now(UTC), base.timezone)
+    config = nightly_config(base, day, overrides)
+    default = PullPolicy.of(config)
+    policy = PullPolicy(
+        default.deadline_seconds if pull_deadline_seconds is None else pull_deadline_seconds,
+        default.retry_seconds if pull_retry_seconds is None else pull_retry_seconds,
+    )
+    run_id = new_run_id()
+    folder = RunFolder(Path(runs_dir) / run_id)
+    run = new_run(config, run_id, folder, ACTOR)
+    landings = [Landing(landing_location(config.landing, day))]
+    result = reconcile(config, folder, run, landings, policy)
+    announce(config, folder, result, f"Nightly reconciliation {day.isoformat()}", "recon-nightly")
+    raise_if_failed(result)
+    return flow_result(result)

@@ -1,0 +1,142 @@
+"""The body both flows share: pull, then the library's steps in `recon run`'s order, as tasks.
+
+Failure handling mirrors `recon.pipeline.run_reconciliation`: a run that cannot reconcile
+(extracts never delivered, a truncated file, a busy store, a crash) goes through
+`pipeline.record_failure`, which writes summary.json with the reason, logs the failed run in
+the store and changes no finding.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from types import MappingProxyType
+
+from flows import steps
+from flows.steps import RunFolder
+from recon import pipeline
+from recon.config import Config
+from recon.errors import ExtractNotReadyError, ExtractsNotDeliveredError, ReconError
+from recon.exit_codes import ExitCode
+from recon.landing import Landing
+from recon.model import RunInfo, RunSummary
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class PullPolicy:
+    """Try the pull every `retry_seconds` until `deadline_seconds` after the first attempt."""
+
+    deadline_seconds: float
+    retry_seconds: float
+
+    @classmethod
+    def of(cls, config: Config) -> PullPolicy:
+        return cls(config.pull_deadline_minutes * 60.0, float(config.pull_retry_seconds))
+
+    @property
+    def retries(self) -> int:
+        if self.retry_seconds <= 0:
+            return 0
+        return math.floor(self.deadline_seconds / self.retry_seconds)
+
+
+def new_run(
+    config: Config, run_id: str, folder: RunFolder, actor: str, incident_id: str | None = None
+) -> RunInfo:
+    """The run record before anything is read, as `run_reconciliation` starts it."""
+    started = datetime.now(UTC)
+    return RunInfo(
+        run_id=run_id,
+        started_at=started,
+        cutoff=config.cutoff or started,
+        data_dir=str(folder.data_dir),
+        actor=actor,
+        params=MappingProxyType(pipeline.run_parameters(config, None)),
+        incident_id=incident_id,
+    )
+
+
+def reconcile(
+    config: Config,
+    folder: RunFolder,
+    run: RunInfo,
+    landings: Sequence[Landing],
+    pull_policy: PullPolicy,
+    window: tuple[datetime, datetime] | None = None,
+) -> pipeline.RunResult:
+    """Pull `landings` into `folder`; read, find, narrow to `window`, keep, remedy, publish."""
+    store = Path(config.store)
+    timings: dict[str, float] = {}
+    try:
+        with _timed(timings, "pull"):
+            _pull(landings, folder, pull_policy)
+        with _timed(timings, "read"):
+            ingested = steps.validate(config, folder)
+        params = pipeline.detection_params(config, ingested)
+        run = replace(
+            run,
+            files=ingested.files,
+            counts=ingested.counts,
+            cutoff=params.cutoff,
+            params=MappingProxyType(pipeline.run_parameters(config, params)),
+        )
+        with _timed(timings, "find"):
+            steps.find(config, folder, params)
+            if window is not None:
+                steps.window(config, folder, *window)
+        with _timed(timings, "keep"):
+            outcome = steps.keep(config, folder, store, run)
+        with _timed(timings, "remedies"):
+            steps.remedies(config, folder)
+        summary = RunSummary(
+            run=run,
+            finished_at=datetime.now(UTC),
+            outcome=outcome,
+            timings=MappingProxyType(dict(timings)),
+        )
+        with _timed(timings, "publish"):
+            outputs = steps.publish(config, folder, summary)
+    except ReconError as err:
+        return steps.fail(config, folder, store, run, str(err), timings)
+    except Exception as err:  # a crash is still a run that could not reconcile
+        log.exception("run %s crashed", run.run_id)
+        message = f"internal error: {type(err).__name__}: {err}"
+        return steps.fail(config, folder, store, run, message, timings)
+    code = ExitCode.FINDINGS if outcome.open_total else ExitCode.CLEAN
+    return pipeline.RunResult(run.run_id, code, folder.out_dir, summary, outputs)
+
+
+def _pull(landings: Sequence[Landing], folder: RunFolder, policy: PullPolicy) -> None:
+    """The pull, retried while extracts are late; past the deadline a terminal error says what."""
+    started = time.monotonic()
+    attempt = steps.pull.with_options(
+        retries=policy.retries, retry_delay_seconds=policy.retry_seconds
+    )
+    try:
+        attempt(landings, folder.data_dir)
+    except ExtractNotReadyError as err:
+        waited = _duration(time.monotonic() - started)
+        raise ExtractsNotDeliveredError(err.missing, policy.retries + 1, waited) from err
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    return f"{seconds / 60:.0f} min"
+
+
+@contextmanager
+def _timed(timings: dict[str, float], stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timings[stage] = round(time.perf_counter() - start, 3)
