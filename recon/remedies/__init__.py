@@ -1,1 +1,11 @@
-"""remedies."""
+"""Remedies for open exceptions: proposed correcting entries and compensation per customer."""
+
+from recon.remedies.compensation import compensation_by_customer
+from recon.remedies.corrections import POSTING_ACTIONS, SUSPENSE_PREFIX, propose_corrections
+
+__all__ = [
+    "POSTING_ACTIONS",
+    "SUSPENSE_PREFIX",
+    "compensation_by_customer",
+    "propose_corrections",
+]
