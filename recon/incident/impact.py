@@ -158,3 +158,11 @@ def _table(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> str:
 
 def _plain(value: Any) -> Any:
     return str(value) if isinstance(value, Decimal) else value
+
+
+def write_incident_impact(
+    store_path: Path, window: IncidentWindow, run_id: str, out_dir: Path, generated_at: datetime
+) -> dict[str, Path]:
+    """Read the incident's exceptions from the store and write both report files."""
+    rows = impact_rows(store_path, window.incident_id)
+    return write_impact_report(out_dir, impact_document(window, run_id, rows, generated_at))
