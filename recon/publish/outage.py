@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from statistics import median
 
 
 @dataclass(frozen=True)
@@ -46,17 +47,15 @@ def outage_analysis(
 
     A bucket is abnormal when at least `min_failed` requests failed, at least `min_rate` of
     its requests failed, and its failures exceed `factor` times what the baseline rate
-    predicts. The baseline is measured twice: over the whole day, then again without the
-    abnormal buckets, so a long outage does not hide itself by raising the baseline. Abnormal
-    buckets at most `max_gap_buckets` apart form one window.
+    predicts. The baseline is the median of the buckets' failure rates, so an outage shorter
+    than half the day cannot hide itself by raising it. Abnormal buckets at most
+    `max_gap_buckets` apart form one window. The reported `baseline_rate` is the failure share
+    of all requests outside the windows.
     """
     ordered = sorted(buckets, key=lambda b: b.start)
-    baseline = _rate(ordered)
-    abnormal: list[ChannelBucket] = []
-    for _ in range(2):
-        abnormal = [b for b in ordered if _is_abnormal(b, baseline, min_failed, factor, min_rate)]
-        flagged = {b.start for b in abnormal}
-        baseline = _rate([b for b in ordered if b.start not in flagged])
+    rates = [b.failed / b.requests for b in ordered if b.requests > 0]
+    baseline = median(rates) if rates else 0.0
+    abnormal = [b for b in ordered if _is_abnormal(b, baseline, min_failed, factor, min_rate)]
     width = timedelta(minutes=bucket_minutes)
     groups: list[list[ChannelBucket]] = []
     for bucket in abnormal:
@@ -76,7 +75,8 @@ def outage_analysis(
                 failed=sum(b.failed for b in inside),
             )
         )
-    return OutageAnalysis(windows=tuple(windows), baseline_rate=baseline)
+    outside = [b for b in ordered if not any(w.start <= b.start < w.end for w in windows)]
+    return OutageAnalysis(windows=tuple(windows), baseline_rate=_rate(outside))
 
 
 def _rate(buckets: Sequence[ChannelBucket]) -> float:

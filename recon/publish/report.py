@@ -164,7 +164,7 @@ def _outage(data: ReportData) -> str:
         out.append(
             '<p class="note">The window is derived from the data: time buckets where failed or'
             " timed-out channel requests are far above the day's baseline (at least 5 failures,"
-            " 20% of requests, and four times the baseline rate).</p>"
+            " 20% of requests, and four times the day's median failure rate per bucket).</p>"
         )
     elif data.day is not None and data.day.failures is not None:
         out.append(
