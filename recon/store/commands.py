@@ -1,7 +1,7 @@
 """`recon exceptions ...`: the analysts' commands over the exception store.
 
 `register(subparsers)` adds the command group to the `recon` parser; each subcommand sets
-`func`, which takes the parsed namespace and returns the exit code (0 done, 2 a clear error
+`handler`, which takes the parsed namespace and returns the exit code (0 done, 2 a clear error
 on stderr: unknown id, illegal transition, busy or missing store). `main(argv)` runs the group
 on its own (tests, `python -m recon.store.commands`).
 """
@@ -79,7 +79,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing.add_argument(
         "--format", choices=("table", "csv", "json"), default="table", help="output format"
     )
-    listing.set_defaults(func=_guard(_list))
+    listing.set_defaults(handler=_guard(_list))
 
     show = commands.add_parser(
         "show",
@@ -90,7 +90,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     show.add_argument("exception_id", metavar="ID", help="the exception id, e.g. EX-3F9A...")
     _common(show)
     show.add_argument("--format", choices=("text", "json"), default="text", help="output format")
-    show.set_defaults(func=_guard(_show))
+    show.set_defaults(handler=_guard(_show))
 
     assigning = commands.add_parser(
         "assign",
@@ -102,7 +102,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     assigning.add_argument("--to", required=True, metavar="WHO", help="who takes it")
     assigning.add_argument("--note", help="optional note for the audit log")
     _common(assigning)
-    assigning.set_defaults(func=_guard(_assign))
+    assigning.set_defaults(handler=_guard(_assign))
 
     resolving = commands.add_parser(
         "resolve",
@@ -121,7 +121,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     resolving.add_argument("--note", required=True, help="what was done (kept in the audit log)")
     _common(resolving)
-    resolving.set_defaults(func=_guard(_resolve))
+    resolving.set_defaults(handler=_guard(_resolve))
 
     reopening = commands.add_parser(
         "reopen",
@@ -131,7 +131,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     reopening.add_argument("exception_id", metavar="ID", help="the exception id")
     reopening.add_argument("--note", required=True, help="why it is reopened")
     _common(reopening)
-    reopening.set_defaults(func=_guard(_reopen))
+    reopening.set_defaults(handler=_guard(_reopen))
 
     exporting = commands.add_parser(
         "export",
@@ -142,7 +142,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     exporting.add_argument("--output", required=True, metavar="FILE", help="file to write")
     _common(exporting)
     _filters(exporting)
-    exporting.set_defaults(func=_guard(_export))
+    exporting.set_defaults(handler=_guard(_export))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -150,7 +150,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="recon", description="recon exception commands")
     register(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
     args = parser.parse_args(argv)
-    return int(args.func(args))
+    return int(args.handler(args))
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
