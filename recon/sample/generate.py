@@ -1,0 +1,250 @@
+"""Generate a realistic business day of extracts with a ten-minute outage, plus its answer key.
+
+Everything is columnar DuckDB SQL over `range()` with seeded hashes (no per-row Python), so
+millions of transfers stream from views straight into COPY in bounded memory. Layout of
+`out_dir` (like the shared public scenario):
+
+    data/      ledger, channel, gateway, invoices extracts (+ .control.json sidecars)
+    truth/     truth.csv (one row per expected finding) and truth.json (row accounting,
+               findings per subtype, compensation per customer)
+    recon.toml the config to reconcile it with
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from types import MappingProxyType
+
+import duckdb
+
+from recon.db import connect
+from recon.model import SourceCounts
+from recon.sample import artefacts
+from recon.sample.plan import GenerationSpec, SlotLayout, plan_slots, rate_fraction
+from recon.sample.writer import WrittenFile, write_source
+from recon.sql import load_sql
+
+PACKAGE = "recon.sample"
+CLEARING_ACCOUNTS = ("CLR-CNAPS-01", "CLR-UNIONPAY-01", "CLR-SWIFT-01")
+
+
+@dataclass(frozen=True)
+class GenerationResult:
+    """Where the generated day went and what a correct reconciliation of it must report."""
+
+    root: Path
+    data_dir: Path
+    truth_dir: Path
+    config_path: Path
+    cutoff: datetime
+    transfers: int
+    files: tuple[WrittenFile, ...] = ()
+    rows: Mapping[str, SourceCounts] = field(default_factory=lambda: MappingProxyType({}))
+    findings: Mapping[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    compensation_total: Decimal = Decimal("0")
+
+
+def generate(
+    out_dir: Path,
+    *,
+    transfers: int,
+    seed: int,
+    business_date: date,
+    outage_start: time | datetime = time(11, 20),
+    outage_minutes: int = 10,
+    fmt: str = "csv",
+    encoding: str = "utf-8",
+    parts: int = 1,
+    bad_rows: int = 0,
+    exact_duplicates: int = 0,
+    control_totals: bool = True,
+    timezone: str = "UTC",
+    memory_limit: str | None = None,
+    threads: int | None = None,
+) -> GenerationResult:
+    """Write one generated day into `out_dir` (see the module docstring for the layout)."""
+    spec = GenerationSpec(
+        transfers=transfers,
+        seed=seed,
+        business_date=business_date,
+        outage_start=outage_start,
+        outage_minutes=outage_minutes,
+        fmt=fmt,
+        encoding=encoding,
+        parts=parts,
+        bad_rows=bad_rows,
+        exact_duplicates=exact_duplicates,
+        control_totals=control_totals,
+        timezone=timezone,
+    )
+    out_dir = Path(out_dir)
+    data_dir, truth_dir = out_dir / "data", out_dir / "truth"
+    con = connect(memory_limit=memory_limit, threads=threads, temp_directory=out_dir / ".tmp")
+    try:
+        con.execute("SET preserve_insertion_order = true")
+        _run_sql(con, "templates")
+        cycle_len = int(con.sql("SELECT count(*) FROM gen_cycle").fetchall()[0][0])
+        layout = plan_slots(spec, cycle_len)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        truth_dir.mkdir(parents=True, exist_ok=True)
+        for stale in [*data_dir.glob("*"), *truth_dir.glob("*")]:
+            if stale.is_file():
+                stale.unlink()
+        con.execute(load_sql(PACKAGE, "params"), _params(spec, layout, cycle_len))
+        for name in ("slots", "sources", "truth"):
+            _run_sql(con, name)
+        files, rows = _write_extracts(con, spec, data_dir)
+        findings, total = _write_truth(con, spec, layout, truth_dir, rows)
+        config_path = _write_config(out_dir, spec, layout)
+    finally:
+        con.close()
+    return GenerationResult(
+        root=out_dir,
+        data_dir=data_dir,
+        truth_dir=truth_dir,
+        config_path=config_path,
+        cutoff=layout.cutoff,
+        transfers=transfers,
+        files=tuple(files),
+        rows=MappingProxyType(rows),
+        findings=MappingProxyType(findings),
+        compensation_total=total,
+    )
+
+
+def _run_sql(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    con.execute(load_sql(PACKAGE, name))
+
+
+def _params(spec: GenerationSpec, layout: SlotLayout, cycle_len: int) -> dict[str, object]:
+    rate_num, rate_den = rate_fraction(spec.annual_rate)
+    return {
+        "seed": spec.seed,
+        "n": spec.transfers,
+        "a": layout.a,
+        "b": layout.b,
+        "cycle_len": cycle_len,
+        "n_customers": layout.n_customers,
+        "day_start": layout.day_start,
+        "day_ms": layout.day_ms,
+        "pre_ms": layout.pre_ms,
+        "outage_ms": layout.outage_ms,
+        "post_end_ms": layout.post_end_ms,
+        "inflight_from_ms": layout.inflight_from_ms,
+        "parts": spec.parts,
+        "date_tag": spec.business_date.strftime("%Y%m%d"),
+        "currency": spec.currency,
+        "rate_num": rate_num,
+        "rate_den": rate_den,
+        "tz": spec.timezone,
+        "utc_out": spec.timezone == "UTC",
+    }
+
+
+def _write_extracts(
+    con: duckdb.DuckDBPyConnection, spec: GenerationSpec, data_dir: Path
+) -> tuple[list[WrittenFile], dict[str, SourceCounts]]:
+    typed = spec.fmt == "parquet"
+    dups = artefacts.spread(spec.exact_duplicates)
+    bads = artefacts.spread(spec.bad_rows)
+    files: list[WrittenFile] = []
+    rows: dict[str, SourceCounts] = {}
+    for source in artefacts.SOURCES:
+        extras = (
+            artefacts.build_duplicates(con, source, dups[source], typed)
+            if dups[source]
+            else artefacts.empty_like(con, source, typed, "gen_dup"),
+            artefacts.build_bad_rows(con, source, bads[source], typed)
+            if bads[source]
+            else artefacts.empty_like(con, source, typed, "gen_bad"),
+        )
+        dup_n = int(con.sql(f'SELECT count(*) FROM "{extras[0]}"').fetchall()[0][0])
+        bad_n = int(con.sql(f'SELECT count(*) FROM "{extras[1]}"').fetchall()[0][0])
+        written = write_source(
+            con,
+            source,
+            artefacts.view_name(source, typed),
+            extras,
+            data_dir,
+            parts=spec.parts,
+            fmt=spec.fmt,
+            encoding=spec.encoding,
+            control_totals=spec.control_totals,
+        )
+        files.extend(written)
+        read = sum(f.rows for f in written)
+        rows[source] = SourceCounts(
+            read=read, valid=read - dup_n - bad_n, quarantined=bad_n, exact_duplicates=dup_n
+        )
+    return files, rows
+
+
+def _write_truth(
+    con: duckdb.DuckDBPyConnection,
+    spec: GenerationSpec,
+    layout: SlotLayout,
+    truth_dir: Path,
+    rows: Mapping[str, SourceCounts],
+) -> tuple[dict[str, int], Decimal]:
+    con.execute(
+        "COPY (SELECT type, subtype, txn_ref, customer_id, amount, compensation FROM gen_truth "
+        "ORDER BY type, subtype, txn_ref, n) TO $path (FORMAT csv, HEADER true)",
+        {"path": str(truth_dir / "truth.csv")},
+    )
+    findings = {
+        f"{t}/{s}": int(c)
+        for t, s, c in con.sql(
+            "SELECT type, subtype, count(*) FROM gen_truth GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+    }
+    compensation = {
+        cust: f"{amount:.2f}"
+        for cust, amount in con.sql(
+            "SELECT customer_id, sum(compensation) FROM gen_truth GROUP BY ALL "
+            "HAVING sum(compensation) > 0 ORDER BY ALL"
+        ).fetchall()
+    }
+    total = sum((Decimal(v) for v in compensation.values()), Decimal("0"))
+    answer = {
+        "cutoff": layout.cutoff.isoformat(),
+        "timezone": spec.timezone,
+        "rows": {
+            s: {
+                "read": c.read,
+                "valid": c.valid,
+                "quarantined": c.quarantined,
+                "exact_duplicates": c.exact_duplicates,
+            }
+            for s, c in rows.items()
+        },
+        "findings": findings,
+        "findings_total": sum(findings.values()),
+        "compensation": compensation,
+        "compensation_total": f"{total:.2f}",
+        "compensation_currency": spec.currency,
+    }
+    (truth_dir / "truth.json").write_text(json.dumps(answer, indent=1) + "\n", encoding="utf-8")
+    return findings, total
+
+
+def _write_config(out_dir: Path, spec: GenerationSpec, layout: SlotLayout) -> Path:
+    """The recon.toml to reconcile the day with: its time zone, encoding, clearing accounts and
+    the nightly cutoff (the end of the business date)."""
+    accounts = ", ".join(f'"{a}"' for a in CLEARING_ACCOUNTS)
+    text = (
+        f"# Generated by `recon generate` (seed {spec.seed}): business date "
+        f"{spec.business_date.isoformat()} ({spec.timezone}), {spec.transfers} transfers,\n"
+        f"# a {spec.outage_minutes}-minute outage. Other keys keep the contract's defaults.\n"
+        f'timezone = "{spec.timezone}"\n'
+        f'encoding = "{spec.encoding}"\n'
+        f"clearing_accounts = [{accounts}]\n"
+        f'cutoff = "{layout.cutoff.isoformat()}"\n'
+    )
+    path = out_dir / "recon.toml"
+    path.write_text(text, encoding="utf-8")
+    return path

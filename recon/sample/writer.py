@@ -1,0 +1,120 @@
+"""Write one source as part files (CSV, Parquet or JSON lines) with control-total sidecars.
+
+DuckDB's COPY streams each part straight from the generator's views, keeping insertion order,
+so the artefact rows appended after the part's own rows stay at the end of the file.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import os
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import duckdb
+
+from recon.sql import quote_ident
+
+EXTENSIONS = {"csv": "csv", "parquet": "parquet", "jsonl": "jsonl"}
+COPY_OPTIONS = {
+    "csv": "(FORMAT csv, HEADER true)",
+    "parquet": "(FORMAT parquet, COMPRESSION zstd)",
+    "jsonl": "(FORMAT json)",
+}
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True)
+class WrittenFile:
+    source: str
+    path: Path
+    rows: int
+    amount_sum: Decimal
+
+
+def part_name(source: str, part: int, parts: int, fmt: str) -> str:
+    """`ledger.csv`, `ledger_part2.csv`, ...; zero-padded so name order is file order."""
+    ext = EXTENSIONS[fmt]
+    if part == 0:
+        return f"{source}.{ext}"
+    width = len(str(parts)) if parts >= 10 else 1
+    return f"{source}_part{part + 1:0{width}d}.{ext}"
+
+
+def write_source(
+    con: duckdb.DuckDBPyConnection,
+    source: str,
+    view: str,
+    extras: tuple[str, ...],
+    data_dir: Path,
+    *,
+    parts: int,
+    fmt: str,
+    encoding: str,
+    control_totals: bool,
+) -> list[WrittenFile]:
+    """Write `view` (plus the artefact tables `extras`, appended per part) as `parts` files."""
+    columns = [row[0] for row in con.sql(f"DESCRIBE SELECT * FROM {quote_ident(view)}").fetchall()]
+    out_cols = [c for c in columns if c != "part"]
+    select_cols = ", ".join(_json_cast(c) if fmt == "jsonl" else quote_ident(c) for c in out_cols)
+    written = []
+    for part in range(parts):
+        path = data_dir / part_name(source, part, parts, fmt)
+        union = " UNION ALL ".join(
+            f"SELECT {select_cols} FROM {quote_ident(t)} WHERE part = $part"
+            for t in (view, *extras)
+        )
+        con.execute(
+            f"COPY ({union}) TO $path {COPY_OPTIONS[fmt]}", {"part": part, "path": str(path)}
+        )
+        rows, amount_sum = _totals(con, path, fmt)
+        if fmt == "csv" and not _is_utf8(encoding):
+            transcode(path, encoding)
+        if control_totals:
+            sidecar = path.with_name(path.name + ".control.json")
+            sidecar.write_text(
+                json.dumps({"rows": rows, "amount_sum": f"{amount_sum:.2f}"}) + "\n",
+                encoding="utf-8",
+            )
+        written.append(WrittenFile(source, path, rows, amount_sum))
+    return written
+
+
+def _json_cast(column: str) -> str:
+    """JSON lines carry the flag as a JSON boolean; everything else stays text."""
+    col = quote_ident(column)
+    if column == "invoice_required":
+        return f"{col}::BOOLEAN AS {col}"
+    return col
+
+
+def _totals(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> tuple[int, Decimal]:
+    """Rows and the sum of every amount that parses as a decimal, read back from the file."""
+    reader = {
+        "csv": "read_csv($path, header = true, all_varchar = true, delim = ',', quote = '\"')",
+        "parquet": "read_parquet($path)",
+        "jsonl": "read_json($path, format = 'newline_delimited')",
+    }[fmt]
+    rows, total = con.execute(
+        f"SELECT count(*), coalesce(sum(try_cast(amount::VARCHAR AS DECIMAL(18, 2))), 0) "
+        f"FROM {reader}",
+        {"path": str(path)},
+    ).fetchall()[0]
+    return int(rows), Decimal(total)
+
+
+def _is_utf8(encoding: str) -> bool:
+    return codecs.lookup(encoding).name == "utf-8"
+
+
+def transcode(path: Path, encoding: str) -> None:
+    """Re-encode a UTF-8 file in place, streaming (e.g. GB18030, as Chinese core systems export)."""
+    tmp = path.with_name(path.name + ".tmp")
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as src, tmp.open("wb") as dst:
+        while chunk := src.read(CHUNK):
+            dst.write(decoder.decode(chunk).encode(encoding))
+        dst.write(decoder.decode(b"", final=True).encode(encoding))
+    os.replace(tmp, path)
