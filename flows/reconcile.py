@@ -74,6 +74,7 @@ def reconcile(
 ) -> pipeline.RunResult:
     """Pull `landings` into `folder`; read, find, narrow to `window`, keep, remedy, publish."""
     store = Path(config.store)
+    folder.root.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     try:
         with _timed(timings, "pull"):
