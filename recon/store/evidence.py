@@ -37,21 +37,18 @@ def match_evidence(con: duckdb.DuckDBPyConnection) -> None:
             " AND schema_name = current_schema()"
         ).fetchall()
     }
-    template = load_sql("recon.store", "evidence_source")
-    parts: list[tuple[str, list[str]]] = []
+    template = "\n".join(
+        line
+        for line in load_sql("recon.store", "evidence_source").splitlines()
+        if not line.lstrip().startswith("--")
+    )
+    parts: list[str] = []
+    params: dict[str, object] = {}
     for table, (names, key) in EVIDENCE_SOURCES.items():
         if table in present:
-            parts.append(
-                (template.format(table=quote_ident(table), key=quote_ident(key)), list(names))
-            )
-    if not parts:
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _store_evidence_matches AS {_EMPTY}")
-        return
-    union = " UNION ALL ".join(f"({sql.strip().rstrip(';')})" for sql, _ in parts)
-    # each part binds its own list of names: number them so one statement can hold all
-    numbered = union
-    params: dict[str, object] = {}
-    for index, (_, names) in enumerate(parts):
-        numbered = numbered.replace("$names", f"$names_{index}", 1)
-        params[f"names_{index}"] = names
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _store_evidence_matches AS {numbered}", params)
+            name = f"names_{len(parts)}"  # each part binds its own list of evidence names
+            sql = template.format(table=quote_ident(table), key=quote_ident(key), names=name)
+            parts.append(f"({sql.strip().rstrip(';')})")
+            params[name] = list(names)
+    select = " UNION ALL ".join(parts) if parts else _EMPTY
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _store_evidence_matches AS {select}", params)

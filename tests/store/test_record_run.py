@@ -244,3 +244,22 @@ def test_run_failing_after_the_store_step_is_marked_failed_with_its_findings_kep
     (row,) = table_rows(store, "runs")
     assert (row[9], row[10]) == ("FAILED", "disk full writing report.html")
     assert exceptions_by_id(store)["EX-DEBI-T1"]["status"] == "OPEN"
+
+
+def test_evidence_rows_come_from_each_source_by_its_own_key(store, con):
+    for table, key, value in [
+        ("ledger", "entry_id", "E1"),
+        ("channel", "request_id", "R1"),
+        ("gateway", "gateway_ref", "G1"),
+        ("invoices", "invoice_id", "I1"),
+    ]:
+        con.execute(
+            f"CREATE TABLE {table} AS SELECT $v AS {key}, 'T1' AS txn_ref,"
+            f" '{table}.csv' AS _file, 2::BIGINT AS _line",
+            {"v": value},
+        )
+    record(store, con, 1, [F("T1", evidence="ledger:E1;channel:R1;gateway:G1;invoices:I1")])
+    rows = table_rows(store, "evidence_rows", "position")
+    assert [(r[3], r[4]) for r in rows] == [
+        ("E1", "ledger.csv"), ("R1", "channel.csv"), ("G1", "gateway.csv"), ("I1", "invoices.csv"),
+    ]  # fmt: skip
