@@ -50,6 +50,9 @@ QUEUE_COLUMNS = (
 )
 
 
+_NO_WRAP = frozenset({"exception_id", "type", "subtype", "txn_ref", "field"})
+
+
 def default_actor() -> str:
     """The OS user name: every change in the store carries a person's identity."""
     try:
@@ -279,7 +282,7 @@ def _show(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(_detail_json(detail), indent=2))
         return int(ExitCode.CLEAN)
-    console = Console(file=sys.stdout, width=max(100, Console().width))
+    console = Console(file=sys.stdout, width=max(160, Console().width))
     fields = Table(title=f"exception {args.exception_id}", show_header=False)
     fields.add_column("field", style="bold")
     fields.add_column("value")
@@ -347,10 +350,10 @@ def _done(change: Transition) -> int:
 
 
 def _print_table(frame: pl.DataFrame, *, title: str, console: Console | None = None) -> None:
-    console = console or Console(file=sys.stdout, width=max(200, Console().width))
+    console = console or Console(file=sys.stdout, width=max(240, Console().width))
     table = Table(title=title)
     for name in frame.columns:
-        table.add_column(name, overflow="fold")
+        table.add_column(name, overflow="fold", no_wrap=name in _NO_WRAP)
     for row in frame.iter_rows():
         table.add_row(*(_text(v) for v in row))
     console.print(table)
