@@ -7,22 +7,29 @@ the working DuckDB tables (docs/architecture.md) and write nothing anywhere else
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
 from recon.model import RunSummary
 from recon.publish.catalog import has_table
 from recon.publish.exports import write_exports, write_quarantine
-from recon.publish.report import render_report
-from recon.publish.report_data import report_data
-from recon.publish.summary import (
-    failure_document,
-    quarantine_by_reason,
-    summary_document,
-    write_summary,
-)
+from recon.publish.quarantine import quarantine_reasons, reason_counts
+from recon.publish.report import render_failure_report, render_report
+from recon.publish.report_data import failure_report_data, report_data
+from recon.publish.summary import failure_document, summary_document, write_summary
 
 __all__ = ["write_failure", "write_outputs"]
+
+# What a reconciled run writes and a failed one must not leave behind from an earlier run.
+STALE_ON_FAILURE = (
+    "exceptions.csv",
+    "exceptions.parquet",
+    "corrections.csv",
+    "compensation.csv",
+    "quarantine.csv",
+    "report.html",
+)
 
 
 def write_outputs(
@@ -42,30 +49,39 @@ def write_outputs(
 def write_failure(
     out_dir: Path, con: duckdb.DuckDBPyConnection | None, summary: RunSummary
 ) -> dict[str, Path]:
-    """Record a run that could not reconcile: summary.json with the error, and quarantine.csv
-    when the quarantine table exists (it usually explains the failure).
+    """Record a run that could not reconcile: summary.json with the error, quarantine.csv when
+    the quarantine table exists (it usually explains the failure), and a short report.html.
 
-    Never raises: it runs while another error is already being reported, and must not hide it.
-    Whatever could not be written is simply absent from the returned mapping.
+    Outputs an earlier run left in `out_dir` (exceptions, corrections, compensation) are
+    removed, so nobody reads yesterday's findings as this run's. Never raises: it runs while
+    another error is being reported and must not hide it; whatever could not be written is
+    absent from the returned mapping.
     """
     paths: dict[str, Path] = {}
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
+        for name in STALE_ON_FAILURE:
+            (out_dir / name).unlink(missing_ok=True)
     except OSError:
         return paths
-    reasons: dict[str, dict[str, int]] = {}
+    reasons: tuple[dict[str, Any], ...] = ()
     if con is not None:
         try:
             if has_table(con, "quarantine"):
                 paths["quarantine.csv"] = write_quarantine(out_dir, con)
-                reasons = quarantine_by_reason(con)
+                reasons = quarantine_reasons(con)
         except Exception:  # reporting one failure must never raise a second one
-            reasons = {}
+            reasons = ()
     try:
         paths["summary.json"] = write_summary(
-            out_dir / "summary.json", failure_document(summary, reasons)
+            out_dir / "summary.json", failure_document(summary, reason_counts(reasons))
         )
+        report = out_dir / "report.html"
+        report.write_text(
+            render_failure_report(failure_report_data(summary, reasons)), encoding="utf-8"
+        )
+        paths["report.html"] = report
     except Exception:  # e.g. OUT not writable: the caller still reports the original error
         pass
     return paths

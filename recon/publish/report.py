@@ -47,6 +47,27 @@ def render_report(data: ReportData) -> str:
     )
 
 
+def render_failure_report(data: ReportData) -> str:
+    """The page of a run that could not reconcile: why, what was read, and with which settings.
+
+    It replaces any report of an earlier run in OUT, so nobody reads yesterday's findings as
+    today's.
+    """
+    template = Template(files("recon.publish").joinpath("report.html").read_text(encoding="utf-8"))
+    run = data.summary.run
+    sections = [
+        _header(data),
+        "<p>No findings were recorded and the exception store was not changed. Fix the input"
+        " named above and run again; the rows and reasons below show what was read.</p>",
+        _data_quality(data),
+        _run_details(data),
+    ]
+    return template.substitute(
+        title=e(f"recon – run {run.run_id} FAILED"),
+        body="\n".join(sections),
+    )
+
+
 def e(value: Any) -> str:
     """Escape any value for HTML text or attributes; None shows as empty."""
     return "" if value is None else escape(str(value), quote=True)
@@ -113,8 +134,25 @@ def _header(data: ReportData) -> str:
         f'<h1>Reconciliation report <span class="badge {e(status)}">{e(status)}</span></h1>'
         f'<div class="meta">Run <strong>{e(run.run_id)}</strong> · cutoff '
         f"<strong>{e(_when(run.cutoff, data.timezone))}</strong> ({e(data.timezone)}) · data "
-        f"{e(run.data_dir)} · by {e(run.actor)}{incident}</div>{error}"
+        f"{e(run.data_dir)} · by {e(run.actor)}{incident}</div>{error}{'' if error else _NAV}"
     )
+
+
+_NAV = (
+    '<nav class="toc">'
+    + " · ".join(
+        f'<a href="#{anchor}">{text}</a>'
+        for anchor, text in (
+            ("when", "when it happened"),
+            ("open", "what is open"),
+            ("largest", "largest cases"),
+            ("compensation", "compensation"),
+            ("inputs", "input rows"),
+            ("run", "run"),
+        )
+    )
+    + "</nav>"
+)
 
 
 def _figures(data: ReportData) -> str:
@@ -137,11 +175,11 @@ def _figures(data: ReportData) -> str:
         f'<div class="card"><div class="v">{v}</div><div class="k">{e(k)}</div></div>'
         for v, k in cards
     )
-    return f'<h2>At a glance</h2><div class="cards">{items}</div>'
+    return f'<h2 id="glance">At a glance</h2><div class="cards">{items}</div>'
 
 
 def _outage(data: ReportData) -> str:
-    out = ["<h2>When it happened</h2>"]
+    out = ['<h2 id="when">When it happened</h2>']
     if data.windows:
         for w in data.windows:
             codes = ", ".join(f"{e(code)} {_num(n)}" for code, n in w.codes[:6])
@@ -188,7 +226,7 @@ def _outage(data: ReportData) -> str:
 
 
 def _breakdown(data: ReportData) -> str:
-    out = ["<h2>What is open</h2>"]
+    out = ['<h2 id="open">What is open</h2>']
     top = max((int(r["n"]) for r in data.by_subtype), default=0)
     rows = []
     types = sorted({r["type"] for r in data.by_subtype})
@@ -290,7 +328,7 @@ def _largest(data: ReportData) -> str:
         numeric={0, 1},
         classes={3: "id", 5: "code wrap", 7: "id"},
     )
-    return f"<h2>Largest cases</h2>{table}{note}"
+    return f'<h2 id="largest">Largest cases</h2>{table}{note}'
 
 
 def _aging(data: ReportData) -> str:
@@ -309,7 +347,7 @@ def _aging(data: ReportData) -> str:
         ]
         for r in data.severity
     ]
-    return "<h2>Aging and SLA</h2>" + _table(
+    return '<h2 id="aging">Aging and SLA</h2>' + _table(
         ["severity", "status", "open", "SLA breached", "oldest (hours)", "unassigned"],
         rows,
         numeric={2, 3, 4, 5},
@@ -317,7 +355,7 @@ def _aging(data: ReportData) -> str:
 
 
 def _compensation(data: ReportData) -> str:
-    out = ["<h2>Compensation</h2>"]
+    out = ['<h2 id="compensation">Compensation</h2>']
     if not data.compensation:
         out.append('<p class="muted">No compensation owed.</p>')
         return "".join(out)
@@ -370,7 +408,7 @@ def _data_quality(data: ReportData) -> str:
             ]
         )
     out = [
-        "<h2>Input rows</h2>",
+        '<h2 id="inputs">Input rows</h2>',
         _table(
             [
                 "source",
@@ -418,7 +456,8 @@ def _run_details(data: ReportData) -> str:
     params = [
         [e(k), f'<span class="code">{e(_param(v))}</span>'] for k, v in sorted(run.params.items())
     ]
-    params.insert(0, ["cutoff", e(run.cutoff.isoformat())])
+    if "cutoff" not in run.params:
+        params.insert(0, ["cutoff", e(run.cutoff.isoformat())])
     files_rows = [
         [
             e(f.source),
@@ -432,7 +471,7 @@ def _run_details(data: ReportData) -> str:
     ]
     timings = [[e(k), f"{float(v):.2f} s"] for k, v in data.summary.timings.items()]
     return (
-        "<h2>Run</h2>"
+        '<h2 id="run">Run</h2>'
         f'<div class="cols"><div><h3>Parameters</h3>{_table(["parameter", "value"], params)}</div>'
         f"<div><h3>Timings</h3>{_table(['step', 'time'], timings, numeric={1})}"
         f'<p class="note">Started {e(_when(run.started_at, data.timezone))}, finished '

@@ -20,6 +20,7 @@ from recon.publish.cases import create_cases_view
 from recon.publish.catalog import table_columns
 from recon.publish.charts import Timeline
 from recon.publish.outage import ChannelBucket, OutageAnalysis, outage_analysis
+from recon.publish.quarantine import quarantine_reasons
 from recon.sql import load_sql
 
 DAY_BUCKET_MINUTES = 5
@@ -99,8 +100,7 @@ def report_data(
     day, outage, windows = _timelines(con, tz)
     zoom = _zoom(con, tz, outage) if outage.windows else None
     has_comp = bool(table_columns(con, "compensation"))
-    has_quarantine = bool(table_columns(con, "quarantine"))
-    quarantine = _rows(con, "quarantine_by_reason") if has_quarantine else ()
+    quarantine = quarantine_reasons(con)
     comp_totals = _rows(con, "report_compensation_totals") if has_comp else ()
     totals = _rows(con, "report_case_totals")
     counts = con.execute(load_sql("recon.publish", "report_counts")).fetchone()
@@ -125,6 +125,33 @@ def report_data(
         quarantine_reasons=len(quarantine),
         open_total=sum(int(r["n"]) for r in totals),
         top_rows=top,
+    )
+
+
+def failure_report_data(
+    summary: RunSummary, quarantine: tuple[dict[str, Any], ...] = ()
+) -> ReportData:
+    """What the report of a run that could not reconcile shows: the error, rows, parameters."""
+    return ReportData(
+        summary=summary,
+        timezone=report_timezone(summary),
+        day=None,
+        zoom=None,
+        outage=OutageAnalysis(windows=(), baseline_rate=0.0),
+        windows=(),
+        findings_total=0,
+        totals=(),
+        by_subtype=(),
+        by_channel=(),
+        bands=(),
+        largest=(),
+        severity=(),
+        compensation=(),
+        top_customers=(),
+        customers_owed=0,
+        quarantine=quarantine[:MAX_QUARANTINE_REASONS],
+        quarantine_reasons=len(quarantine),
+        open_total=0,
     )
 
 

@@ -19,6 +19,7 @@ import duckdb
 from recon.config import SOURCES
 from recon.model import RunSummary, SourceCounts
 from recon.publish.catalog import has_table
+from recon.publish.quarantine import quarantine_reasons, reason_counts
 from recon.sql import load_sql
 
 
@@ -46,19 +47,6 @@ def compensation_by_currency(con: duckdb.DuckDBPyConnection) -> dict[str, Decima
         return {}
     rows = con.execute(load_sql("recon.publish", "compensation_by_currency")).fetchall()
     return {str(currency): Decimal(total) for currency, total in rows}
-
-
-def quarantine_by_reason(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
-    """{source: {"column: reason": count}}: why rows were rejected, without the rows."""
-    if not has_table(con, "quarantine"):
-        return {}
-    out: dict[str, dict[str, int]] = {}
-    for source, column, reason, n, *_ in con.execute(
-        load_sql("recon.publish", "quarantine_by_reason")
-    ).fetchall():
-        label = f"{column}: {reason}" if column else str(reason)
-        out.setdefault(str(source), {})[label] = int(n)
-    return out
 
 
 def open_total(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> int:
@@ -94,7 +82,7 @@ def summary_document(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> dic
         findings=findings,
         open_total=total_open,
         compensation_by_currency=by_currency,
-        quarantine=quarantine_by_reason(con),
+        quarantine=reason_counts(quarantine_reasons(con)),
     )
 
 

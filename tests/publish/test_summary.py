@@ -108,17 +108,36 @@ def test_failure_writes_quarantine_csv_when_the_table_exists(con, tmp_path):
     assert doc["quarantine"] == {"gateway": {"amount: amount <= 0": 1}}
 
 
-def test_failure_without_a_quarantine_table_writes_only_the_summary(con, tmp_path):
+def test_failure_without_a_quarantine_table_writes_no_quarantine_csv(con, tmp_path):
     paths = write_failure(tmp_path, con, run_summary(error="no ledger extract"))
-    assert sorted(paths) == ["summary.json"]
+    assert sorted(paths) == ["report.html", "summary.json"]
     assert not (tmp_path / "quarantine.csv").exists()
+
+
+def test_failure_removes_outputs_an_earlier_run_left_in_out(tiny, store_outcome, tmp_path):
+    write_outputs(tmp_path, tiny, run_summary(outcome=store_outcome))
+    (tmp_path / "notes.txt").write_text("the analyst's own file", encoding="utf-8")
+    write_failure(tmp_path, None, run_summary(error="ledger.csv: truncated"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "notes.txt",
+        "report.html",
+        "summary.json",
+    ]
+
+
+def test_failure_report_names_the_error_escaped(tmp_path):
+    write_failure(tmp_path, None, run_summary(error="bad value <img src=x> in ledger.csv line 9"))
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "could not reconcile" in html
+    assert "bad value &lt;img src=x&gt; in ledger.csv line 9" in html
+    assert "<img" not in html
 
 
 def test_failure_does_not_raise_on_a_closed_connection(tmp_path):
     closed = connect()
     closed.close()
     paths = write_failure(tmp_path, closed, run_summary(error="crash"))
-    assert sorted(paths) == ["summary.json"]
+    assert sorted(paths) == ["report.html", "summary.json"]
 
 
 def test_failure_does_not_raise_when_out_cannot_be_written(tmp_path):
