@@ -60,7 +60,7 @@ def test_a_run_killed_inside_its_transaction_leaves_the_store_unchanged(store, c
 
 
 def test_a_second_writer_waits_for_the_first_and_says_whom_it_waits_for(store):
-    first = start_writer(store, 1, "T1,T2", pause=2)
+    first = start_writer(store, 1, "T1,T2", pause=6)
     wait_until_paused(first)
     second = start_writer(store, 2, "T1,T2", wait=60)
     _, err = second.communicate(timeout=90)
