@@ -10,7 +10,7 @@ import logging
 import secrets
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -20,7 +20,7 @@ from types import MappingProxyType
 import duckdb
 
 from recon import findings, ingest, publish, remedies, store
-from recon.config import Config
+from recon.config import Config, SlaPolicy
 from recon.db import connect
 from recon.errors import ReconError, TerminalError
 from recon.exit_codes import ExitCode
@@ -97,8 +97,15 @@ def find_breaks(con: duckdb.DuckDBPyConnection, params: DetectionParams) -> None
     findings.find_breaks(con, params)
 
 
-def keep_findings(store_path: Path, con: duckdb.DuckDBPyConnection, run: RunInfo) -> StoreOutcome:
-    return store.record_run(Path(store_path), con, run, actor=run.actor)
+def keep_findings(
+    store_path: Path,
+    con: duckdb.DuckDBPyConnection,
+    run: RunInfo,
+    *,
+    sla: SlaPolicy | None = None,
+    timings: Mapping[str, float] | None = None,
+) -> StoreOutcome:
+    return store.record_run(Path(store_path), con, run, actor=run.actor, sla=sla, timings=timings)
 
 
 def propose_remedies(con: duckdb.DuckDBPyConnection) -> None:
@@ -176,7 +183,7 @@ def run_reconciliation(
             with _timed(timings, "find", say):
                 find_breaks(con, params)
             with _timed(timings, "keep", say):
-                outcome = keep_findings(store_path, con, run)
+                outcome = keep_findings(store_path, con, run, sla=config.sla, timings=timings)
             with _timed(timings, "remedies", say):
                 propose_remedies(con)
             summary = RunSummary(
