@@ -293,15 +293,16 @@ def _largest(data: ReportData) -> str:
             if r.get("related_txn_ref")
             else ""
         )
+        evidence = "<br>".join(e(item) for item in str(r["evidence"] or "").split(";"))
         rows.append(
             [
                 str(i),
                 f"<strong>{money(r['amount'])}</strong> {e(r['currency'] or '')}",
-                f'{e(r["type"])}<br><span class="muted">{e(r["subtype"])}</span>',
+                f'{e(r["type"])}<br><span class="muted">{e(r["subtype"])}</span><br>'
+                f"<strong>{e(r['proposed_action'])}</strong>",
                 f"{e(r['txn_ref'])}{related}",
                 f'{e(r["customer_id"])}<br><span class="muted">{e(r["account_id"])}</span>',
-                e(r["evidence"]).replace(";", ";<wbr>"),
-                f"<strong>{e(r['proposed_action'])}</strong>",
+                evidence,
                 f'{e(r["exception_id"])}<br><span class="muted">{e(r["status"])} '
                 f"{e(r.get('severity') or '')}</span>",
             ]
@@ -317,17 +318,16 @@ def _largest(data: ReportData) -> str:
         [
             "#",
             "amount",
-            "finding",
+            "finding / action",
             "txn_ref",
             "customer / account",
             "evidence",
-            "action",
             "exception",
         ],
         rows,
         numeric={0, 1},
-        classes={3: "id", 5: "code wrap", 7: "id"},
-    )
+        classes={5: "code wrap"},
+    ).replace("<table>", '<table class="cases">', 1)
     return f'<h2 id="largest">Largest cases</h2>{table}{note}'
 
 
