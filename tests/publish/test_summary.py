@@ -7,14 +7,17 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from recon.db import connect
 from recon.model import SourceCounts, StoreOutcome
 from recon.publish import write_failure, write_outputs
 from recon.publish.summary import jsonable, summary_document
 
-from .tables import QUARANTINE_DDL, create_empty_tables, insert, run_summary
+from .tables import COMPENSATION_DDL, QUARANTINE_DDL, create_empty_tables, insert, run_summary
 
 GOLDEN = Path(__file__).parent / "golden" / "summary_tiny.json"
 
@@ -159,3 +162,33 @@ def test_failure_summary_reports_whatever_was_counted_before_the_stop(tmp_path, 
         }
         for k, v in counts.items()
     }
+
+
+def test_write_outputs_writes_every_contract_file(tiny, store_outcome, tmp_path):
+    paths = write_outputs(tmp_path / "out", tiny, run_summary(outcome=store_outcome))
+    assert sorted(paths) == [
+        "compensation.csv",
+        "corrections.csv",
+        "exceptions.csv",
+        "exceptions.parquet",
+        "quarantine.csv",
+        "report.html",
+        "summary.json",
+    ]
+    assert all(p.is_file() and p.parent == tmp_path / "out" for p in paths.values())
+
+
+cents = st.decimals(min_value=Decimal("0.00"), max_value=Decimal("99999999.99"), places=2)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(cents, max_size=8))
+def test_compensation_total_equals_the_sum_of_compensation_csv_to_the_cent(amounts):
+    con = duckdb.connect()
+    try:
+        con.execute(COMPENSATION_DDL)
+        insert(con, "compensation", [(f"C{i}", "CNY", a, f"EX-{i}") for i, a in enumerate(amounts)])
+        doc = summary_document(con, run_summary(outcome=StoreOutcome(run_id="r")))
+    finally:
+        con.close()
+    assert doc["compensation_total"] == f"{sum(amounts, Decimal('0')):.2f}"
