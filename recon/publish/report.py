@@ -23,7 +23,6 @@ from recon.publish.summary import rows_by_source, run_outcome
 
 def render_report(data: ReportData) -> str:
     """The whole HTML page."""
-    template = Template(files("recon.publish").joinpath("report.html").read_text(encoding="utf-8"))
     run = data.summary.run
     sections = [
         _header(data),
@@ -41,10 +40,7 @@ def render_report(data: ReportData) -> str:
         " section says otherwise; full lists are in exceptions.csv, compensation.csv,"
         " corrections.csv and quarantine.csv beside this file.</footer>",
     ]
-    return template.substitute(
-        title=e(f"recon – run {run.run_id} – cutoff {_when(run.cutoff, data.timezone)}"),
-        body="\n".join(sections),
-    )
+    return _page(f"recon – run {run.run_id} – cutoff {_when(run.cutoff, data.timezone)}", sections)
 
 
 def render_failure_report(data: ReportData) -> str:
@@ -53,19 +49,21 @@ def render_failure_report(data: ReportData) -> str:
     It replaces any report of an earlier run in OUT, so nobody reads yesterday's findings as
     today's.
     """
-    template = Template(files("recon.publish").joinpath("report.html").read_text(encoding="utf-8"))
     run = data.summary.run
     sections = [
         _header(data),
-        "<p>No findings were recorded and the exception store was not changed. Fix the input"
+        "<p>No finding was recorded or changed in the exception store. Fix the input"
         " named above and run again; the rows and reasons below show what was read.</p>",
         _data_quality(data),
         _run_details(data),
     ]
-    return template.substitute(
-        title=e(f"recon – run {run.run_id} FAILED"),
-        body="\n".join(sections),
-    )
+    return _page(f"recon – run {run.run_id} FAILED", sections)
+
+
+def _page(title: str, sections: Sequence[str]) -> str:
+    """The package's HTML template around already-escaped sections."""
+    template = Template(files("recon.publish").joinpath("report.html").read_text(encoding="utf-8"))
+    return template.substitute(title=e(title), body="\n".join(sections))
 
 
 def e(value: Any) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -57,6 +57,8 @@ class WindowDetail:
 
 @dataclass(frozen=True)
 class ReportData:
+    """Every figure of one report: small aggregates and top-N rows, ready to render."""
+
     summary: RunSummary
     timezone: str
     day: Timeline | None
@@ -64,7 +66,7 @@ class ReportData:
     outage: OutageAnalysis
     windows: tuple[WindowDetail, ...]
     findings_total: int
-    totals: tuple[dict[str, Any], ...]  # per currency: n, customers, amount, breached
+    totals: tuple[dict[str, Any], ...]  # open exceptions per currency: n, customers, amount
     by_subtype: tuple[dict[str, Any], ...]
     by_channel: tuple[dict[str, Any], ...]
     bands: tuple[dict[str, Any], ...]
@@ -76,8 +78,6 @@ class ReportData:
     quarantine: tuple[dict[str, Any], ...]
     quarantine_reasons: int
     open_total: int
-    top_rows: int = TOP_ROWS
-    notes: tuple[str, ...] = field(default_factory=tuple)
 
 
 def report_timezone(summary: RunSummary) -> str:
@@ -124,7 +124,6 @@ def report_data(
         quarantine=quarantine[:MAX_QUARANTINE_REASONS],
         quarantine_reasons=len(quarantine),
         open_total=sum(int(r["n"]) for r in totals),
-        top_rows=top,
     )
 
 
