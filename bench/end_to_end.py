@@ -1,0 +1,173 @@
+#!/usr/bin/env python3
+"""End-to-end benchmark: `recon run` against a bare DuckDB query and a pandas script.
+
+    python bench/end_to_end.py                       # 1M and 10M transfers, Parquet
+    python bench/end_to_end.py --sizes 50000 --memory-limit 1GB
+
+For each size, on the same generated Parquet day (bench/data, reused between runs), in the
+same run: `recon run` (the CLI as a subprocess, with --memory-limit), bench/bare_duckdb.py
+(the same checks as one hand-written DuckDB script) and bench/pandas_baseline.py (the same
+checks in plain pandas). Each is timed wall-clock with the peak RSS of its process tree, and
+its findings are compared with the day's answer key, so the three did the same work.
+Reports recon/bare (target <= 1.5), pandas/recon (target >= 10) and recon's peak RSS at the
+largest size (target < 3 GB). pandas is stopped past --pandas-timeout or --pandas-max-rss-gb;
+the ratio then uses the largest size pandas finished, and the output says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from _common import (
+    BENCH,
+    CUTOFF,
+    agreement,
+    dataset,
+    findings_of,
+    measure,
+    print_table,
+    save,
+)
+
+
+def recon_command() -> list[str]:
+    exe = Path(sys.executable).with_name("recon")
+    return [str(exe)] if exe.exists() else [shutil.which("recon") or "recon"]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000])
+    ap.add_argument("--memory-limit", default="2GB", help="recon's (and bare DuckDB's) limit")
+    ap.add_argument("--threads", type=int, help="DuckDB threads for recon and bare DuckDB")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--skip-pandas", action="store_true")
+    ap.add_argument("--pandas-timeout", type=float, default=3600.0, help="seconds (3600)")
+    ap.add_argument("--pandas-max-rss-gb", type=float, default=20.0, help="kill above (20)")
+    ap.add_argument("--timeout", type=float, default=3600.0, help="per recon/bare run (3600)")
+    a = ap.parse_args()
+
+    rows, results = [], []
+    for size in a.sizes:
+        root = dataset(size, "parquet", a.seed)
+        data, truth = root / "data", findings_of(root / "truth" / "truth.csv")
+        with tempfile.TemporaryDirectory(prefix="recon-bench-") as tmp:
+            work = Path(tmp)
+            runs = []
+            cmd = [
+                *recon_command(), "run", "--data-dir", str(data), "--out", str(work / "recon"),
+                "--store", str(work / "store.duckdb"), "--config", str(root / "recon.toml"),
+                "--memory-limit", a.memory_limit, "--quiet",
+            ]  # fmt: skip
+            if a.threads:
+                cmd += ["--threads", str(a.threads)]
+            print(f"[{size:,}] recon run ...", flush=True)
+            runs.append(
+                (measure("recon", cmd, timeout=a.timeout), work / "recon" / "exceptions.csv")
+            )
+            bare = [
+                sys.executable, str(BENCH / "bare_duckdb.py"), "--data-dir", str(data),
+                "--cutoff", CUTOFF, "--out", str(work / "bare.csv"),
+                "--memory-limit", a.memory_limit,
+            ]  # fmt: skip
+            if a.threads:
+                bare += ["--threads", str(a.threads)]
+            print(f"[{size:,}] bare duckdb ...", flush=True)
+            runs.append((measure("bare_duckdb", bare, timeout=a.timeout), work / "bare.csv"))
+            if not a.skip_pandas:
+                pandas = [
+                    sys.executable, str(BENCH / "pandas_baseline.py"), "--data-dir", str(data),
+                    "--cutoff", CUTOFF, "--out", str(work / "pandas.csv"),
+                ]  # fmt: skip
+                print(f"[{size:,}] pandas ...", flush=True)
+                m = measure(
+                    "pandas",
+                    pandas,
+                    timeout=a.pandas_timeout,
+                    max_rss_mb=a.pandas_max_rss_gb * 1024,
+                )
+                runs.append((m, work / "pandas.csv"))
+            for m, out in runs:
+                ok = m.returncode in (0, 1) and not m.stopped
+                score = agreement(truth, findings_of(out)) if ok else {}
+                results.append({"size": size, "measurement": m, "agreement": score})
+                rows.append(
+                    [
+                        f"{size:,}",
+                        m.label,
+                        m.seconds,
+                        m.peak_rss_mb,
+                        "ok" if ok else (m.stopped or f"exit {m.returncode}"),
+                        score.get("found", "-"),
+                        score.get("precision", "-"),
+                        score.get("recall", "-"),
+                    ]
+                )
+                if not ok:
+                    print(f"  {m.label} did not finish: {m.stopped or m.output_tail}", flush=True)
+
+    print()
+    print_table(
+        ["transfers", "tool", "wall s", "peak RSS MB", "status", "findings", "precision", "recall"],
+        rows,
+    )
+    ratios = summarise(results)
+    print()
+    for line in ratios["lines"]:
+        print(line)
+    path = save(
+        "end_to_end",
+        {"memory_limit": a.memory_limit, "sizes": a.sizes, "runs": results, "ratios": ratios},
+    )
+    print(f"\nresults: {path}")
+
+
+def summarise(results: list[dict]) -> dict:
+    """The ratios the targets are set on, per size, and what they rest on."""
+    done: dict[int, dict[str, float]] = {}
+    rss: dict[int, float] = {}
+    for r in results:
+        m = r["measurement"]
+        if m.returncode in (0, 1) and not m.stopped:
+            done.setdefault(r["size"], {})[m.label] = m.seconds
+            if m.label == "recon":
+                rss[r["size"]] = m.peak_rss_mb
+    out: dict = {"per_size": {}, "lines": []}
+    for size, t in sorted(done.items()):
+        entry = {}
+        if "recon" in t and "bare_duckdb" in t:
+            entry["recon_over_bare"] = round(t["recon"] / t["bare_duckdb"], 2)
+        if "recon" in t and "pandas" in t:
+            entry["pandas_over_recon"] = round(t["pandas"] / t["recon"], 2)
+        out["per_size"][size] = entry
+        parts = [f"{k} = {v}" for k, v in entry.items()]
+        out["lines"].append(f"{size:,} transfers: " + ", ".join(parts or ["no complete pair"]))
+    sizes = sorted({r["size"] for r in results})
+    if sizes and "pandas" not in done.get(sizes[-1], {}):
+        finished = [s for s in sizes if "pandas" in done.get(s, {})]
+        out["lines"].append(
+            f"pandas did not finish {sizes[-1]:,} transfers on this machine; "
+            + (
+                f"largest size it finished: {finished[-1]:,}"
+                if finished
+                else "it finished none of the sizes (or was skipped)"
+            )
+        )
+    if sizes and sizes[-1] in rss:
+        out["peak_rss_gb_recon_largest"] = round(rss[sizes[-1]] / 1024, 2)
+        out["lines"].append(
+            f"recon peak RSS at {sizes[-1]:,} transfers: {rss[sizes[-1]] / 1024:.2f} GB "
+            "(target < 3 GB)"
+        )
+    out["lines"].append("targets: recon_over_bare <= 1.5, pandas_over_recon >= 10")
+    return out
+
+
+if __name__ == "__main__":
+    main()
