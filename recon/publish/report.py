@@ -217,7 +217,10 @@ def _outage(data: ReportData) -> str:
         out.append(legend_html(types))
         out.append(timeline_svg(data.day))
     if data.zoom is not None:
-        out.append("<h3>Around the outage, minute by minute</h3>")
+        detail = (
+            "minute by minute" if data.zoom.minutes == 1 else f"{data.zoom.minutes}-minute buckets"
+        )
+        out.append(f"<h3>Around the outage, {detail}</h3>")
         out.append(legend_html(list(data.zoom.findings)))
         out.append(timeline_svg(data.zoom, height=240))
     return "".join(out)

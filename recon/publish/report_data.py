@@ -190,13 +190,15 @@ def _timelines(
 
 
 def _zoom(con: duckdb.DuckDBPyConnection, tz: str, outage: OutageAnalysis) -> Timeline:
-    """One-minute detail around the largest window, an hour either side."""
+    """Minute-by-minute detail around the largest window, an hour either side (coarser
+    buckets only when the window is so long that minutes would not fit the chart)."""
     main = max(outage.windows, key=lambda w: w.failed)
     start, end = main.start - ZOOM_MARGIN, main.end + ZOOM_MARGIN
-    chart, _ = _timeline(con, tz, start, end, ZOOM_BUCKET_MINUTES)
+    minutes = max(ZOOM_BUCKET_MINUTES, math.ceil((end - start) / timedelta(minutes=MAX_BUCKETS)))
+    chart, _ = _timeline(con, tz, start, end, minutes)
     return Timeline(
         starts=chart.starts,
-        minutes=ZOOM_BUCKET_MINUTES,
+        minutes=minutes,
         findings=chart.findings,
         failures=chart.failures,
         windows=[(w.start, w.end) for w in outage.windows],

@@ -175,3 +175,24 @@ def test_money_is_grouped_with_two_places(value, text):
     from decimal import Decimal
 
     assert money(Decimal(value)) == text
+
+
+def test_without_channel_data_the_report_says_there_is_no_window_to_derive(tiny):
+    tiny.execute("DROP TABLE channel")
+    html = render(tiny)
+    assert "No channel requests to derive an outage window from" in html
+    assert "Findings of this run over the day" in html
+
+
+def test_a_long_outage_is_zoomed_in_coarser_buckets_that_fit_the_chart(con):
+    create_empty_tables(con)
+    con.execute(
+        """INSERT INTO channel SELECT 'R' || i, NULL, 'APP', 'C1', 'AC1', 'AC2', 1.00, 'CNY',
+           TIMESTAMPTZ '2024-03-15 00:00:00+00' + to_minutes(i),
+           CASE WHEN i BETWEEN 120 AND 479 THEN 'TIMEOUT' ELSE 'SUCCESS' END, NULL, NULL, 'c', i
+           FROM range(1440) AS r(i), range(10) AS k(j)"""
+    )
+    add_case(con, "EX-1", "1.00", datetime(2024, 3, 15, 5, 0, tzinfo=UTC))
+    html = render(con)
+    assert "Outage window 2024-03-15 02:00 – 08:00 UTC" in html
+    assert "Around the outage, 2-minute buckets" in html
