@@ -62,7 +62,14 @@ def raise_if_failed(result: RunResult) -> None:
         )
 
 
-@flow(name="recon-nightly", flow_run_name="nightly-{business_date}", log_prints=False)
+def nightly_run_name() -> str:
+    """`nightly-2024-03-15`, or `nightly-yesterday` when the date is left to the default."""
+    from prefect.runtime import flow_run
+
+    return f"nightly-{flow_run.parameters.get('business_date') or 'yesterday'}"
+
+
+@flow(name="recon-nightly", flow_run_name=nightly_run_name)
 def nightly(
     business_date: date | None = None,
     config_path: str | None = None,
