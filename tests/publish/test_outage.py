@@ -93,3 +93,19 @@ def test_the_same_rate_in_every_bucket_never_makes_a_window(requests, failed):
     failed = min(failed, requests)
     buckets = [ChannelBucket(DAY + timedelta(minutes=5 * i), requests, failed) for i in range(48)]
     assert outage_analysis(buckets, 5).windows == ()
+
+
+@given(
+    st.lists(st.tuples(st.integers(10, 50), st.integers(0, 5)), min_size=24, max_size=96),
+    st.integers(0, 23),
+    st.integers(50, 300),
+)
+def test_a_spike_in_a_quiet_day_is_always_inside_a_window(quiet, at, spike_requests):
+    buckets = [
+        ChannelBucket(DAY + timedelta(minutes=5 * i), requests, min(failed, requests // 10))
+        for i, (requests, failed) in enumerate(quiet)
+    ]
+    spike_start = buckets[at].start
+    buckets[at] = ChannelBucket(spike_start, spike_requests, spike_requests // 2)
+    windows = outage_analysis(buckets, 5).windows
+    assert any(w.start <= spike_start < w.end for w in windows)

@@ -196,3 +196,23 @@ def test_a_long_outage_is_zoomed_in_coarser_buckets_that_fit_the_chart(con):
     html = render(con)
     assert "Outage window 2024-03-15 02:00 – 08:00 UTC" in html
     assert "Around the outage, 2-minute buckets" in html
+
+
+def test_thousands_of_findings_give_a_page_of_the_same_modest_size(con):
+    create_empty_tables(con)
+    con.execute(
+        """INSERT INTO findings SELECT 'EX-' || i, 'k' || i, 'HALF_COMPLETED', 'STUCK_PENDING',
+             'T' || i, NULL, 'C' || (i % 700), 'AC' || i, (i % 5000) + 0.25, 'CNY',
+             'ledger:E' || i, 'INVESTIGATE', 0.01,
+             TIMESTAMPTZ '2024-03-15 00:00:00+00' + to_seconds(i * 17), 'APP'
+           FROM range(5000) AS r(i);
+           INSERT INTO exceptions SELECT exception_id, type, subtype, txn_ref, NULL, customer_id,
+             account_id, amount, currency, now(), evidence, proposed_action, compensation,
+             'OPEN', 'r1', 'r1' FROM findings;
+           INSERT INTO compensation SELECT customer_id, 'CNY', sum(compensation),
+             string_agg(exception_id, ';') FROM findings GROUP BY customer_id"""
+    )
+    html = render(con)
+    assert len(html.encode()) < 400_000
+    assert "Showing the 20 largest of 5,000 open exceptions" in html
+    assert "Showing the top 20 of 700 customers" in html
