@@ -1,21 +1,21 @@
-"""Read one CSV file (UTF-8) into DuckDB as text, with physical line numbers.
+"""CSV files (UTF-8): the SELECT that reads one as text, and its malformed rows afterwards.
 
-DuckDB does the reading (`read_csv`, all VARCHAR, explicit columns from the header): rows that
-do not split into the header's fields are collected by `store_rejects` and returned as
-malformed rows; the good rows keep their physical line (header = line 1).
+DuckDB does the reading (`read_csv`, all VARCHAR, explicit columns from the header, WITH
+ORDINALITY for file order): rows that do not split into the header's fields are collected by
+`store_rejects` with their physical line and returned as malformed rows.
 """
 
 from __future__ import annotations
 
 import csv
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from pathlib import Path
 
 import duckdb
 
 from recon.errors import UnreadableFileError
 from recon.ingest.columns import column_positions
-from recon.ingest.raw import MalformedRow, RawFile
+from recon.ingest.raw import MalformedRow, TextRows
 from recon.ingest.rules import SourceRules
 from recon.sql import load_sql, quote_ident
 
@@ -28,83 +28,49 @@ _KINDS = {
 }
 
 
-def read_csv_file(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    *,
-    name: str,
-    rules: SourceRules,
-    mapping: Mapping[str, str],
-    blank_lines: Sequence[int],
-    shown_as: Path,
-) -> RawFile:
-    """Load `path` (UTF-8) as temp relation `name`; `shown_as` is the file named in errors."""
+def csv_rows(
+    path: Path, *, rules: SourceRules, mapping: Mapping[str, str], shown_as: Path
+) -> TextRows:
+    """The rows of `path` (UTF-8) as text; `shown_as` is the file named in errors."""
     header = _header(path, shown_as)
     positions = column_positions(header, rules, mapping, shown_as)
-    fields = {f"c{i}": "VARCHAR" for i in range(len(header))}
-    table = f"{name}_text"
+    columns = [
+        f"{'c' + str(positions[c]) if c in positions else 'NULL'}::VARCHAR AS {quote_ident(c)}"
+        for c in rules.names
+    ]
+    return TextRows(
+        select=load_sql("recon.ingest", "csv_rows").format(columns=", ".join(columns)),
+        params={"path": str(path), "csv_columns": {f"c{i}": "VARCHAR" for i in range(len(header))}},
+        first_line=2,
+        amount_position=positions.get("amount"),
+    )
+
+
+def clear_rejects(con: duckdb.DuckDBPyConnection) -> None:
+    """Forget the rejects of the previous file (DuckDB appends to the rejects tables)."""
     con.execute("DROP TABLE IF EXISTS recon_csv_rejects")
     con.execute("DROP TABLE IF EXISTS recon_csv_scans")
-    con.execute(
-        load_sql("recon.ingest", "csv_table").format(table=table),
-        {"path": str(path), "columns": fields},
-    )
-    rejects = con.execute(load_sql("recon.ingest", "csv_rejects")).fetchall()
-    amount_at = positions.get("amount")
-    malformed = tuple(
+
+
+def rejected_rows(
+    con: duckdb.DuckDBPyConnection, amount_position: int | None = None
+) -> tuple[MalformedRow, ...]:
+    """The rows DuckDB could not split into fields in the file read last, one per line."""
+    found = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'recon_csv_rejects'"
+    ).fetchall()[0][0]
+    if not found:
+        return ()
+    return tuple(
         MalformedRow(
             line=int(line),
             text=text,
             reason=_reason(kinds, message),
-            amount=_field(text, amount_at),
+            amount=_field(text, amount_position),
         )
-        for line, text, kinds, message in rejects
-    )
-    columns = [
-        f"{'t.c' + str(positions[c]) if c in positions else 'NULL'}::VARCHAR AS {quote_ident(c)}"
-        for c in rules.names
-    ]
-    number_rows(
-        con,
-        table=table,
-        view=name,
-        columns=columns,
-        first_line=2,
-        skipped=sorted({m.line for m in malformed} | set(blank_lines)),
-    )
-    return RawFile(relation=name, malformed=malformed)
-
-
-def number_rows(
-    con: duckdb.DuckDBPyConnection,
-    *,
-    table: str,
-    view: str,
-    columns: Sequence[str],
-    first_line: int,
-    skipped: Sequence[int],
-) -> None:
-    """Create `view`: the rows of `table` (insertion order = file order) with `_line`.
-
-    `skipped` are the physical lines that hold no row (blank or malformed): each shifts
-    every later row one line down.
-    """
-    starts: dict[int, int] = {}
-    for shift, line in enumerate(sorted(x for x in skipped if x >= first_line), start=1):
-        starts[line - first_line - (shift - 1)] = shift  # rows before it, then its shift
-    skips = f"{view}_skips"
-    con.execute(
-        load_sql("recon.ingest", "line_skips").format(skips=skips),
-        {"starts": list(starts) or [None], "shifts": list(starts.values()) or [None]},
-    )
-    con.execute(
-        load_sql("recon.ingest", "numbered_rows").format(
-            view=view,
-            first_line=int(first_line),
-            columns=", ".join(columns),
-            table=table,
-            skips=skips,
-        )
+        for line, text, kinds, message in con.execute(
+            load_sql("recon.ingest", "csv_rejects")
+        ).fetchall()
     )
 
 

@@ -1,13 +1,13 @@
--- One JSON-lines file, one line per row as text (blank lines are NULL rows, so the row's
--- position is its line). The delimiter never occurs in JSON text, so the whole line
--- is one field.
+-- One JSON-lines file, one line per row as text, in file order (blank lines are NULL rows, so
+-- the ordinal is the line). The delimiter (record separator) never occurs in JSON text, so
+-- the whole line is one field.
 CREATE OR REPLACE TEMP TABLE {table} AS
-SELECT *
+SELECT ordinality AS _ordinal, j
 FROM read_csv(
     $path,
     columns = {{'j': 'VARCHAR'}},
     header = false,
-    delim = $delim,  -- the record separator byte, never part of JSON text
+    delim = $delim,
     quote = '',
     escape = '',
     auto_detect = false,
@@ -15,4 +15,4 @@ FROM read_csv(
     store_rejects = true,
     rejects_table = 'recon_csv_rejects',
     rejects_scan = 'recon_csv_scans'
-)
+) WITH ORDINALITY

@@ -1,8 +1,8 @@
-"""Read one JSON-lines file (UTF-8) into DuckDB as text columns with line numbers.
+"""JSON-lines files (UTF-8): read line by line, then the SELECT of their objects as text.
 
-Each line is read as one text value by DuckDB's CSV reader (so blank lines keep the line
-count), then the object's fields are taken with json_extract_string: amounts may be JSON
-strings or numbers and keep their exact text either way.
+Each line is read as one text value by DuckDB's CSV reader (blank lines keep the count, so
+the ordinal is the line), then the object's fields are taken with json_extract_string:
+amounts may be JSON strings or numbers and keep their exact text either way.
 """
 
 from __future__ import annotations
@@ -13,51 +13,46 @@ from pathlib import Path
 import duckdb
 
 from recon.ingest.columns import json_keys
-from recon.ingest.csv_reader import number_rows
-from recon.ingest.raw import MalformedRow, RawFile
+from recon.ingest.csv_reader import clear_rejects, rejected_rows
+from recon.ingest.raw import MalformedRow, TextRows, physical_line
 from recon.ingest.rules import SourceRules
 from recon.sql import load_sql, quote_ident
 
+RECORD_SEPARATOR = "\x1e"
 
-def read_jsonl_file(
+
+def jsonl_rows(
     con: duckdb.DuckDBPyConnection,
     path: Path,
     *,
-    name: str,
+    table: str,
     rules: SourceRules,
     mapping: Mapping[str, str],
-) -> RawFile:
-    """Load `path` as temp table `name` (`_line` and our columns as VARCHAR)."""
-    text_table, lines = f"{name}_text", f"{name}_lines"
-    con.execute("DROP TABLE IF EXISTS recon_csv_rejects")
-    con.execute("DROP TABLE IF EXISTS recon_csv_scans")
+) -> tuple[TextRows, tuple[MalformedRow, ...]]:
+    """Load the lines of `path` into temp table `table`; the SELECT of its objects as text,
+    and its malformed lines (not a JSON object, or unreadable)."""
+    clear_rejects(con)
     con.execute(
-        load_sql("recon.ingest", "jsonl_lines").format(table=text_table),
-        {"path": str(path), "delim": "\x1e"},
+        load_sql("recon.ingest", "jsonl_lines").format(table=table),
+        {"path": str(path), "delim": RECORD_SEPARATOR},
     )
-    rejects = con.execute(load_sql("recon.ingest", "csv_rejects")).fetchall()
-    number_rows(
-        con,
-        table=text_table,
-        view=lines,
-        columns=["t.j AS j"],
-        first_line=1,
-        skipped=[int(r[0]) for r in rejects],
-    )
-    bad = con.execute(load_sql("recon.ingest", "jsonl_malformed").format(lines=lines)).fetchall()
-    malformed = sorted(
-        [MalformedRow(int(line), text, "malformed row: not a JSON object") for line, text in bad]
-        + [MalformedRow(int(r[0]), r[1], "malformed row: unreadable line") for r in rejects],
-        key=lambda m: m.line,
-    )
+    unreadable = rejected_rows(con)
+    skipped = [m.line for m in unreadable]
+    not_objects = [
+        MalformedRow(physical_line(int(n), skipped), text, "malformed row: not a JSON object")
+        for n, text in con.execute(
+            load_sql("recon.ingest", "jsonl_malformed").format(lines=table)
+        ).fetchall()
+    ]
     columns, params = _columns(json_keys(rules, mapping))
-    con.execute(
-        load_sql("recon.ingest", "jsonl_table").format(
-            table=name, columns=", ".join(columns), lines=lines
+    rows = TextRows(
+        select=load_sql("recon.ingest", "jsonl_rows").format(
+            columns=", ".join(columns), lines=table
         ),
-        params,
+        params=params,
+        first_line=1,
     )
-    return RawFile(relation=name, malformed=tuple(malformed))
+    return rows, tuple(sorted([*unreadable, *not_objects], key=lambda m: m.line))
 
 
 def _columns(keys: Mapping[str, Sequence[str]]) -> tuple[list[str], dict[str, str]]:
@@ -67,8 +62,8 @@ def _columns(keys: Mapping[str, Sequence[str]]) -> tuple[list[str], dict[str, st
     for index, (ours, candidates) in enumerate(keys.items()):
         parts = []
         for k, key in enumerate(candidates):
-            param = f"k{index}_{k}"
-            params[param] = '$."' + key.replace('"', '\\"') + '"'
+            param = f"json_{index}_{k}"
+            params[param] = '$."' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
             parts.append(f"json_extract_string(j, ${param})")
         columns.append(f"coalesce({', '.join(parts)}) AS {quote_ident(ours)}")
     return columns, params

@@ -1,9 +1,9 @@
 """`load_extracts`: the four extracts of a data folder into validated working tables.
 
-Per source: find its files (name order), read each into DuckDB as text (transcoding
-non-UTF-8 text first), stage them (type, drop exact duplicates, check the schema rules, find
-conflicting keys), check the control-total sidecars, then publish the valid rows to the
-source's table and the rest to `quarantine`. The accounting is returned as an IngestResult.
+Per source: find its files (name order); type each file straight from DuckDB's reader into
+the source's table (transcoding non-UTF-8 text first), each row marked with the first rule
+it breaks; find exact duplicates and conflicting keys; check the control-total sidecars;
+quarantine what is not valid and delete it. The accounting is returned as an IngestResult.
 """
 
 from __future__ import annotations
@@ -19,18 +19,26 @@ from types import MappingProxyType
 
 import duckdb
 
-from recon.config import REQUIRED_SOURCES, SOURCES, Config
+from recon.config import REQUIRED_SOURCES, SOURCES, Config, SourceConfig
 from recon.errors import TooManyBadRows
 from recon.ingest.columns import check_mapping
 from recon.ingest.control import check_control_totals, read_control_totals
-from recon.ingest.csv_reader import read_csv_file
+from recon.ingest.csv_reader import clear_rejects, csv_rows, rejected_rows
 from recon.ingest.files import extract_files, file_format
-from recon.ingest.jsonl_reader import read_jsonl_file
-from recon.ingest.parquet_reader import read_parquet_file
-from recon.ingest.raw import RawFile
+from recon.ingest.jsonl_reader import jsonl_rows
+from recon.ingest.parquet_reader import parquet_rows
+from recon.ingest.raw import MalformedRow
 from recon.ingest.rules import SourceRules, source_rules
 from recon.ingest.scan import FileScan, scan_file
-from recon.ingest.stage import Parsing, Rule, define_macros, stage_rows
+from recon.ingest.settle import FileCounts, find_duplicates, settle
+from recon.ingest.stage import (
+    Parsing,
+    create_source_table,
+    define_macros,
+    insert_rows,
+    shift_lines,
+    source_checks,
+)
 from recon.ingest.transcode import needs_transcoding, utf8_copy
 from recon.model import IngestResult, InputFile, SourceCounts
 from recon.sql import load_sql, quote_ident
@@ -108,29 +116,20 @@ def _load_source(
 ) -> _Loaded:
     source = rules.source
     settings = config.source(source)
-    if not paths:
-        return _Loaded(SourceCounts(), ())
-    raws: list[RawFile] = []
+    parsing = Parsing(config.timezone, settings.thousands_separator, config.currency_aliases)
+    malformed: list[tuple[MalformedRow, ...]] = []
     for number, path in enumerate(paths):
         say(f"{source}: reading {path.name} ({number + 1} of {len(paths)})")
-        raws.append(
-            _read_file(
-                con, rules, path, number, settings.encoding, settings.columns, tmp, scans[path]
-            )
-        )
-    say(f"{source}: checking rows")
-    parsing = Parsing(config.timezone, settings.thousands_separator, config.currency_aliases)
-    rules_used = stage_rows(con, rules, [r.relation for r in raws], parsing)
-    per_file = {
-        row[0]: row[1:] for row in con.execute(load_sql("recon.ingest", "stage_counts")).fetchall()
-    }
+        malformed.append(_read_file(con, rules, path, number, settings, parsing, tmp, scans[path]))
+    say(f"{source}: finding duplicates")
+    per_file = find_duplicates(con, rules)
     files: list[InputFile] = []
     read = duplicates = bad = 0
-    for number, (path, raw) in enumerate(zip(paths, raws, strict=True)):
-        rows, amount_sum, dups, broken, conflicts = per_file.get(number, (0, None, 0, 0, 0))
-        rows += len(raw.malformed)
-        total = (amount_sum or Decimal(0)) + _malformed_amount_sum(
-            con, raw, settings.thousands_separator
+    for number, (path, broken_rows) in enumerate(zip(paths, malformed, strict=True)):
+        counts = per_file.get(number, FileCounts(0, Decimal(0), 0, 0, 0))
+        rows = counts.rows + len(broken_rows)
+        total = counts.amount_sum + _malformed_amount_sum(
+            con, broken_rows, settings.thousands_separator
         )
         expected = read_control_totals(path, settings.thousands_separator)
         if expected is not None:
@@ -146,12 +145,13 @@ def _load_source(
             )
         )
         read += rows
-        duplicates += dups
-        bad += broken + conflicts + len(raw.malformed)
-    say(f"{source}: publishing {read - duplicates - bad} valid rows")
-    _publish(con, rules, [str(p) for p in paths], raws, rules_used)
+        duplicates += counts.exact_duplicates
+        bad += counts.broken + counts.conflicts + len(broken_rows)
+    say(f"{source}: {read} rows read, {bad} quarantined, {duplicates} exact duplicates")
+    settle(con, rules, source_checks(rules))
+    for path, broken_rows in zip(paths, malformed, strict=True):
+        _quarantine_malformed(con, source, str(path), broken_rows)
     valid = con.sql(f"SELECT count(*) FROM {quote_ident(source)}").fetchall()[0][0]
-    _drop_temporaries(con)
     return _Loaded(SourceCounts(read, valid, bad, duplicates), tuple(files))
 
 
@@ -160,74 +160,65 @@ def _read_file(
     rules: SourceRules,
     path: Path,
     number: int,
-    encoding: str,
-    mapping: Mapping[str, str],
+    settings: SourceConfig,
+    parsing: Parsing,
     tmp: Path,
     scan: Future[FileScan],
-) -> RawFile:
-    name = f"recon_ingest_{rules.source}_{number}"
+) -> tuple[MalformedRow, ...]:
+    """Type one file into its source's table; its malformed rows (quarantined later)."""
     fmt = file_format(path.name)
-    if fmt == "parquet":
-        return read_parquet_file(con, path, name=name, rules=rules, mapping=mapping)
+    mapping = settings.columns
     readable = path
-    if needs_transcoding(encoding):
-        readable = utf8_copy(path, encoding, tmp)
+    if fmt != "parquet" and needs_transcoding(settings.encoding):
+        readable = utf8_copy(path, settings.encoding, tmp)
+    malformed: tuple[MalformedRow, ...] = ()
+    blank_lines: tuple[int, ...] = ()
+    if fmt == "parquet":
+        rows = parquet_rows(path, rules=rules, mapping=mapping)
+    elif fmt == "jsonl":
+        table = f"recon_ingest_lines_{rules.source}_{number}"
+        rows, malformed = jsonl_rows(con, readable, table=table, rules=rules, mapping=mapping)
+    else:
+        rows = csv_rows(readable, rules=rules, mapping=mapping, shown_as=path)
+        clear_rejects(con)
+    insert_rows(con, rules, rows, file_no=number, file=str(path), parsing=parsing)
+    if fmt == "csv":
+        malformed = rejected_rows(con, rows.amount_position)
+        scanned = scan_file(readable) if readable != path else scan.result()
+        blank_lines = scanned.blank_lines
     if fmt == "jsonl":
-        return read_jsonl_file(con, readable, name=name, rules=rules, mapping=mapping)
-    blank_lines = scan_file(readable).blank_lines if readable != path else scan.result().blank_lines
-    return read_csv_file(
+        con.execute(f"DROP TABLE IF EXISTS {quote_ident(table)}")
+    shift_lines(
         con,
-        readable,
-        name=name,
-        rules=rules,
-        mapping=mapping,
-        blank_lines=blank_lines,
-        shown_as=path,
+        rules,
+        file_no=number,
+        first_line=rows.first_line,
+        skipped=[m.line for m in malformed if fmt == "csv" or "unreadable" in m.reason]
+        + list(blank_lines),
     )
+    return malformed
 
 
-def _publish(
-    con: duckdb.DuckDBPyConnection,
-    rules: SourceRules,
-    paths: list[str],
-    raws: list[RawFile],
-    rules_used: list[Rule],
+def _quarantine_malformed(
+    con: duckdb.DuckDBPyConnection, source: str, path: str, rows: tuple[MalformedRow, ...]
 ) -> None:
-    source = rules.source
-    con.execute(
-        load_sql("recon.ingest", "valid_rows").format(
-            table=quote_ident(source), columns=", ".join(quote_ident(c) for c in rules.names)
-        ),
-        {"paths": paths},
-    )
-    con.execute(
-        load_sql("recon.ingest", "quarantine_rows").format(key=quote_ident(rules.key.name)),
-        {
-            "source": source,
-            "paths": paths,
-            "key": rules.key.name,
-            "rule_columns": [r.column for r in rules_used] or [""],
-            "rule_reasons": [r.reason for r in rules_used] or [""],
-        },
-    )
-    for path, raw in zip(paths, raws, strict=True):
-        if raw.malformed:
-            con.execute(
-                load_sql("recon.ingest", "malformed_rows"),
-                {
-                    "source": source,
-                    "file": path,
-                    "lines": [m.line for m in raw.malformed],
-                    "texts": [m.text for m in raw.malformed],
-                    "reasons": [m.reason for m in raw.malformed],
-                },
-            )
+    if rows:
+        con.execute(
+            load_sql("recon.ingest", "malformed_rows"),
+            {
+                "source": source,
+                "file": path,
+                "lines": [m.line for m in rows],
+                "texts": [m.text for m in rows],
+                "reasons": [m.reason for m in rows],
+            },
+        )
 
 
 def _malformed_amount_sum(
-    con: duckdb.DuckDBPyConnection, raw: RawFile, separator: str | None
+    con: duckdb.DuckDBPyConnection, rows: tuple[MalformedRow, ...], separator: str | None
 ) -> Decimal:
-    amounts = [m.amount for m in raw.malformed if m.amount is not None]
+    amounts = [m.amount for m in rows if m.amount is not None]
     if not amounts:
         return Decimal(0)
     (total,) = con.execute(
@@ -238,21 +229,8 @@ def _malformed_amount_sum(
 
 def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
     for source in SOURCES:
-        rules = source_rules(source)
-        con.execute(
-            load_sql("recon.ingest", "tables").format(
-                table=quote_ident(source),
-                columns=", ".join(f"{quote_ident(c.name)} {c.duckdb_type}" for c in rules.columns),
-            )
-        )
+        create_source_table(con, source_rules(source))
     con.execute(load_sql("recon.ingest", "quarantine_table"))
-
-
-def _drop_temporaries(con: duckdb.DuckDBPyConnection) -> None:
-    """Views first: a view over a table must go before the table."""
-    found = con.execute(load_sql("recon.ingest", "temp_objects")).fetchall()
-    for kind, name in sorted(found, key=lambda item: item[0] != "VIEW"):
-        con.execute(f"DROP {kind} IF EXISTS {quote_ident(name)}")
 
 
 def _latest_timestamp(con: duckdb.DuckDBPyConnection) -> datetime | None:

@@ -1,7 +1,7 @@
-"""Read one Parquet file into DuckDB as text columns with 1-based row numbers.
+"""Parquet files: the SELECT that reads one as text columns with 1-based row numbers.
 
 Typed Parquet values are turned back into text (decimal(18,2) -> "350.97", timestamps with
-their offset) so that one parser in stage.sql decides validity for every format.
+their offset) so that one parser (macros.sql) decides validity for every format.
 """
 
 from __future__ import annotations
@@ -9,41 +9,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-import duckdb
 import pyarrow.parquet as pq
 
 from recon.errors import UnreadableFileError
 from recon.ingest.columns import column_positions
-from recon.ingest.raw import RawFile
+from recon.ingest.raw import TextRows
 from recon.ingest.rules import SourceRules
 from recon.sql import load_sql, quote_ident
 
 
-def read_parquet_file(
-    con: duckdb.DuckDBPyConnection,
-    path: Path,
-    *,
-    name: str,
-    rules: SourceRules,
-    mapping: Mapping[str, str],
-) -> RawFile:
-    """Load `path` as temp table `name` (`_line` and our columns as VARCHAR)."""
+def parquet_rows(path: Path, *, rules: SourceRules, mapping: Mapping[str, str]) -> TextRows:
+    """The rows of `path` as text, columns matched by the file's schema."""
     try:
         header = pq.read_schema(path).names
     except Exception as err:  # pyarrow raises several types for a damaged file
         raise UnreadableFileError(path, f"not a readable Parquet file: {err}") from None
     positions = column_positions(header, rules, mapping, path)
     columns = [f"{_pick(positions.get(c))} AS {quote_ident(c)}" for c in rules.names]
-    try:
-        con.execute(
-            load_sql("recon.ingest", "parquet_table").format(
-                table=name, columns=", ".join(columns)
-            ),
-            {"path": str(path)},
-        )
-    except duckdb.Error as err:
-        raise UnreadableFileError(path, f"not a readable Parquet file: {err}") from None
-    return RawFile(relation=name)
+    return TextRows(
+        select=load_sql("recon.ingest", "parquet_rows").format(columns=", ".join(columns)),
+        params={"path": str(path)},
+        first_line=1,
+    )
 
 
 def _pick(position: int | None) -> str:

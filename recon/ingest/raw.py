@@ -1,9 +1,25 @@
-"""What a reader hands on: a DuckDB relation of one file's rows as text, plus the rows that
-could not be split into fields at all (malformed)."""
+"""What a reader hands on: a SELECT of one file's rows as text, and the rows that could not
+be split into fields at all (malformed)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class TextRows:
+    """`select` yields `_ordinal` (1-based, in file order) and each of our columns as VARCHAR.
+
+    A row's line is `_ordinal + first_line - 1`, plus one for every skipped line (blank or
+    malformed) before it; `params` are the SELECT's bound parameters.
+    """
+
+    select: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    first_line: int = 1
+    amount_position: int | None = None  # the amount's field in a CSV row (control sums)
 
 
 @dataclass(frozen=True)
@@ -16,9 +32,9 @@ class MalformedRow:
     amount: str | None = None  # the amount field, where the row still has one (control sum)
 
 
-@dataclass(frozen=True)
-class RawFile:
-    """One file read: `relation` has `_line BIGINT` and every one of our columns as VARCHAR."""
-
-    relation: str
-    malformed: tuple[MalformedRow, ...] = ()
+def physical_line(line: int, skipped: Iterable[int]) -> int:
+    """The physical line of a row numbered `line` when the `skipped` lines are not counted."""
+    for skip in sorted(skipped):
+        if skip <= line:
+            line += 1
+    return line

@@ -1,8 +1,9 @@
-"""Type, deduplicate and check one source's rows in DuckDB (table `recon_stage`).
+"""Pass 1 of a source: each file's text rows typed into the source's working table, each row
+marked with the first schema rule it breaks.
 
-The SQL is stage.sql; this module fills in the parts that follow from the schema: which
-parser each column gets, what "same content" compares, and one rule per schema check, each
-with the column and reason a quarantined row reports.
+The SQL is insert_rows.sql; this module fills in what follows from the schema: which parser
+each column gets and one rule per schema check, each with the column and reason a
+quarantined row reports. Rule ids are 1-based positions in `source_checks(rules)`.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ from typing import Any
 
 import duckdb
 
+from recon.ingest.raw import TextRows
 from recon.ingest.rules import ColumnRule, SourceRules, ValueCheck
 from recon.sql import load_sql, quote_ident
 
+ROW_BITS = 40  # _row = file number << 40 | ordinal: 2^40 rows per file, 2^23 files
 _NOUN = {"decimal": "amount", "timestamp": "timestamp", "boolean": "boolean"}
 
 
@@ -48,54 +51,88 @@ class Parsing:
 
 def define_macros(con: duckdb.DuckDBPyConnection) -> None:
     """The text parsers of macros.sql, as temporary macros on `con`."""
-    for statement in _statements(load_sql("recon.ingest", "macros")):
+    for statement in statements(load_sql("recon.ingest", "macros")):
         con.execute(statement)
 
 
-def stage_rows(
+def create_source_table(con: duckdb.DuckDBPyConnection, rules: SourceRules) -> None:
+    """The empty working table of a source, with ingest's bookkeeping columns."""
+    con.execute(
+        load_sql("recon.ingest", "source_table").format(
+            table=quote_ident(rules.source),
+            columns=", ".join(f"{quote_ident(c.name)} {c.duckdb_type}" for c in rules.columns),
+        )
+    )
+
+
+def insert_rows(
     con: duckdb.DuckDBPyConnection,
     rules: SourceRules,
-    relations: Sequence[str],
+    rows: TextRows,
+    *,
+    file_no: int,
+    file: str,
     parsing: Parsing,
-) -> list[Rule]:
-    """Fill `recon_stage` from the text relations of one source's files (in file order).
-
-    Returns the rules, in the order of the `_rule` ids (1-based) the table refers to.
-    """
+) -> None:
+    """Type the rows of one file into the source's table (`file` is recorded as `_file`)."""
     checks = source_checks(rules)
-    rows = " UNION ALL ".join(
-        f"SELECT {index} AS _file_no, * FROM {relation}" for index, relation in enumerate(relations)
-    )
-    params: dict[str, Any] = {**parsing.params()}
-    for number, column in enumerate(rules.columns):
-        for k, check in enumerate(column.checks):
-            params[_param(number, k)] = list(check.allowed) if check.op == "isin" else check.bound
-    sql = load_sql("recon.ingest", "stage").format(
-        rows=rows,
+    parsed = [c for c in rules.columns if c.kind != "text"]
+    sql = load_sql("recon.ingest", "insert_rows").format(
+        table=quote_ident(rules.source),
+        names=", ".join(quote_ident(c) for c in rules.names),
+        values=" ".join(f"WHEN {i} THEN {_raw(r.column)}" for i, r in enumerate(checks, 1)),
+        rules=" ".join(f"WHEN {r.condition} THEN {i}" for i, r in enumerate(checks, 1)),
+        any_unparsed=" OR ".join(f"{quote_ident(c.name)} IS NULL" for c in parsed) or "false",
+        unparsed=", ".join(_unparsed(c) for c in parsed) or "NULL",
         typed=", ".join(_typed(c) for c in rules.columns),
-        content=", ".join(_content(c) for c in rules.columns),
-        rules=" ".join(f"WHEN {r.condition} THEN {i}" for i, r in enumerate(checks, start=1)),
-        raw=", ".join(_raw(c.name) for c in rules.columns),
-        values=" ".join(f"WHEN {i} THEN {_raw(r.column)}" for i, r in enumerate(checks, start=1)),
-        key=quote_ident(rules.key.name),
+        rows=rows.select,
     )
-    con.execute(sql, _used(sql, params))
-    return checks
+    params: dict[str, Any] = {
+        **rows.params,
+        **parsing.params(),
+        **check_params(rules),
+        "file": file,
+        "line_offset": rows.first_line - 1,
+        "row_base": file_no << ROW_BITS,
+    }
+    con.execute(sql, used_params(sql, params))
+
+
+def shift_lines(
+    con: duckdb.DuckDBPyConnection,
+    rules: SourceRules,
+    *,
+    file_no: int,
+    first_line: int,
+    skipped: Sequence[int],
+) -> None:
+    """Move the file's rows below each line that held no row (blank or malformed)."""
+    starts: dict[int, int] = {}
+    for shift, line in enumerate(sorted(x for x in set(skipped) if x >= first_line), start=1):
+        # rows before this line: line - first_line - (shift - 1); the next ordinal moves
+        starts[line - first_line - (shift - 1) + 1] = shift
+    if not starts:
+        return
+    con.execute(
+        load_sql("recon.ingest", "shift_lines").format(table=quote_ident(rules.source)),
+        {
+            "starts": list(starts),
+            "shifts": list(starts.values()),
+            "row_base": file_no << ROW_BITS,
+            "row_span": 1 << ROW_BITS,
+        },
+    )
 
 
 def source_checks(rules: SourceRules) -> list[Rule]:
-    """Every rule of the source's schema as SQL, column by column in schema order."""
+    """Every rule of the source's schema as SQL, column by column in schema order.
+
+    A field that did not parse reports "unparseable" before "missing"; both look only at
+    rows whose typed value is NULL, so valid rows pay one IS NULL test per column.
+    """
     found: list[Rule] = []
     for number, column in enumerate(rules.columns):
         typed, raw = quote_ident(column.name), _raw(column.name)
-        if not column.nullable:
-            found.append(
-                Rule(
-                    column.name,
-                    "missing key" if column.unique else "missing required value",
-                    f"nullif(trim({raw}), '') IS NULL",
-                )
-            )
         if column.kind != "text":
             found.append(
                 Rule(
@@ -104,9 +141,37 @@ def source_checks(rules: SourceRules) -> list[Rule]:
                     f"{typed} IS NULL AND nullif(trim({raw}), '') IS NOT NULL",
                 )
             )
+        if not column.nullable:
+            found.append(
+                Rule(
+                    column.name,
+                    "missing key" if column.unique else "missing required value",
+                    f"{typed} IS NULL",
+                )
+            )
         for k, check in enumerate(column.checks):
             found.append(_check_rule(column, check, f"${_param(number, k)}"))
     return found
+
+
+def check_params(rules: SourceRules) -> dict[str, Any]:
+    """The allowed values and bounds of the schema checks, as bound parameters."""
+    params: dict[str, Any] = {}
+    for number, column in enumerate(rules.columns):
+        for k, check in enumerate(column.checks):
+            params[_param(number, k)] = list(check.allowed) if check.op == "isin" else check.bound
+    return params
+
+
+def used_params(sql: str, params: Mapping[str, Any]) -> dict[str, Any]:
+    """DuckDB rejects parameters a statement does not use; pass only those it names."""
+    return {k: v for k, v in params.items() if f"${k}" in sql}
+
+
+def statements(script: str) -> list[str]:
+    """The statements of a .sql file (full-line comments dropped, split at semicolons)."""
+    lines = [ln for ln in script.splitlines() if not ln.lstrip().startswith("--")]
+    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]
 
 
 def _check_rule(column: ColumnRule, check: ValueCheck, param: str) -> Rule:
@@ -116,7 +181,8 @@ def _check_rule(column: ColumnRule, check: ValueCheck, param: str) -> Rule:
             reason = "unknown currency (not a code on the ISO 4217 list)"
         else:
             reason = f"unknown {column.name} (allowed: {', '.join(check.allowed)})"
-        return Rule(column.name, reason, f"NOT list_contains({param}, {typed})")
+        # a semi-join against the allowed values: cheaper than list_contains on long lists
+        return Rule(column.name, reason, f"{typed} NOT IN (SELECT unnest({param}::VARCHAR[]))")
     if check.op == "gt":
         return Rule(
             column.name,
@@ -140,18 +206,19 @@ def _typed(column: ColumnRule) -> str:
     elif column.kind == "boolean":
         parsed = f"recon_boolean({source})"
     elif column.is_currency:
-        parsed = f"recon_currency({source}, $alias_from, $alias_to)"
+        parsed = f"recon_currency({source}, $alias_from::VARCHAR[], $alias_to::VARCHAR[])"
     else:
         parsed = f"recon_text({source})"
-    return f"{source} AS {_raw(column.name)}, {parsed} AS {quote_ident(column.name)}"
+    return (
+        f"{source} AS {_raw(column.name)},"
+        f" CAST({parsed} AS {column.duckdb_type}) AS {quote_ident(column.name)}"
+    )
 
 
-def _content(column: ColumnRule) -> str:
-    """What "same content" compares: the typed value, or the raw text where it did not parse."""
+def _unparsed(column: ColumnRule) -> str:
+    """The text of a field that did not parse: "same content" compares it instead."""
     typed = quote_ident(column.name)
-    if column.kind == "text":
-        return typed
-    return f"{typed}, CASE WHEN {typed} IS NULL THEN nullif(trim({_raw(column.name)}), '') END"
+    return f"CASE WHEN {typed} IS NULL THEN nullif(trim({_raw(column.name)}), '') END"
 
 
 def _raw(name: str) -> str:
@@ -160,13 +227,3 @@ def _raw(name: str) -> str:
 
 def _param(column_number: int, check_number: int) -> str:
     return f"check_{column_number}_{check_number}"
-
-
-def _used(sql: str, params: dict[str, Any]) -> dict[str, Any]:
-    """DuckDB rejects parameters a statement does not use; pass only those it names."""
-    return {k: v for k, v in params.items() if f"${k}" in sql}
-
-
-def _statements(script: str) -> list[str]:
-    lines = [ln for ln in script.splitlines() if not ln.lstrip().startswith("--")]
-    return [s.strip() for s in "\n".join(lines).split(";") if s.strip()]

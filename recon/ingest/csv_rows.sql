@@ -1,10 +1,9 @@
--- One CSV file as text: every field VARCHAR, the file's own header skipped. Rows that do not
--- split into the header's fields land in recon_csv_rejects with their physical line.
-CREATE OR REPLACE TEMP TABLE {table} AS
-SELECT *
+-- One CSV file as text, in file order (`_ordinal`): every field VARCHAR, the header skipped.
+-- Rows that do not split into the header's fields land in recon_csv_rejects with their line.
+SELECT ordinality AS _ordinal, {columns}
 FROM read_csv(
     $path,
-    columns = $columns,
+    columns = $csv_columns,
     header = true,
     delim = ',',
     quote = '"',
@@ -15,4 +14,4 @@ FROM read_csv(
     store_rejects = true,
     rejects_table = 'recon_csv_rejects',
     rejects_scan = 'recon_csv_scans'
-)
+) WITH ORDINALITY

@@ -1,5 +1,0 @@
--- One Parquet file as text (the same parsing as CSV follows): `_line` is the 1-based row.
--- Columns are picked by position (#n), so the file's own names never enter the SQL text.
-CREATE OR REPLACE TEMP TABLE {table} AS
-SELECT file_row_number + 1 AS _line, {columns}
-FROM read_parquet($path, file_row_number = true)
