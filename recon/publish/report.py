@@ -17,7 +17,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from recon.publish.charts import bar_html, legend_html, timeline_svg, type_colour
-from recon.publish.report_data import ReportData, band_label
+from recon.publish.report_data import ReportData, WindowDetail, band_label
 from recon.publish.summary import rows_by_source, run_outcome
 
 
@@ -223,7 +223,29 @@ def _outage(data: ReportData) -> str:
         out.append(f"<h3>Around the outage, {detail}</h3>")
         out.append(legend_html(list(data.zoom.findings)))
         out.append(timeline_svg(data.zoom, height=240))
+    if data.windows:
+        out.append(_window_subtypes(max(data.windows, key=lambda w: w.failed), data.timezone))
     return "".join(out)
+
+
+def _window_subtypes(window: WindowDetail, tz: str) -> str:
+    """Which kinds of break the outage caused: this run's findings inside the window vs all."""
+    rows = [
+        [
+            f'{e(r["type"])} <span class="muted">{e(r["subtype"])}</span>',
+            _num(r["inside"]),
+            _num(r["total"]),
+            f"{int(r['inside']) / int(r['total']):.0%}" if r["total"] else "",
+        ]
+        for r in window.by_subtype
+    ]
+    title = (
+        f"Findings inside the window {window.start:%H:%M}\u2013{window.end:%H:%M} ({tz})"
+        " against the whole run"
+    )
+    return f"<h3>{e(title)}</h3>" + _table(
+        ["finding", "inside the window", "whole run", "share inside"], rows, numeric={1, 2, 3}
+    )
 
 
 def _breakdown(data: ReportData) -> str:

@@ -53,6 +53,7 @@ class WindowDetail:
     last_failed: datetime | None
     codes: tuple[tuple[str, int], ...]  # error code (or status) -> failed requests
     findings_inside: int  # this run's findings whose break falls inside the window
+    by_subtype: tuple[dict[str, Any], ...] = ()  # type, subtype, inside, total
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ def failure_report_data(
 
 def _create_timeline_views(con: duckdb.DuckDBPyConnection) -> None:
     findings = table_columns(con, "findings")
-    events = "findings" if {"event_at", "type"} <= set(findings) else "publish_cases"
+    events = "findings" if {"event_at", "type", "subtype"} <= set(findings) else "publish_cases"
     channel = table_columns(con, "channel")
     requests = (
         "channel" if {"requested_at", "status", "error_code"} <= set(channel) else _NO_REQUESTS
@@ -258,6 +259,7 @@ def _window_detail(con: duckdb.DuckDBPyConnection, tz: str, window: Any) -> Wind
         last_failed=rows[0][1] if rows else None,
         codes=tuple((str(code), int(n)) for _, _, code, n in rows),
         findings_inside=int(inside[0]),
+        by_subtype=_rows(con, "report_window_subtypes", params),
     )
 
 

@@ -1,10 +1,12 @@
--- publish_events (when each finding's break happened, by type) and publish_requests (channel
+-- publish_events (this run's findings: when each break happened, by type and subtype) and publish_requests (channel
 -- requests) for the report's timeline. Both sources are our own table names or
 -- empty typed stand-ins, chosen by recon.publish.report_data.
 CREATE OR REPLACE TEMP VIEW publish_events AS
-SELECT CAST(event_at AS TIMESTAMPTZ) AS event_at, CAST(type AS VARCHAR) AS type
-FROM {events}
-WHERE event_at IS NOT NULL;
+SELECT
+    CAST(event_at AS TIMESTAMPTZ) AS event_at,
+    CAST(type AS VARCHAR) AS type,
+    CAST(subtype AS VARCHAR) AS subtype
+FROM {events};
 
 CREATE OR REPLACE TEMP VIEW publish_requests AS
 SELECT

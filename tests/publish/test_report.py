@@ -216,3 +216,11 @@ def test_thousands_of_findings_give_a_page_of_the_same_modest_size(con):
     assert len(html.encode()) < 400_000
     assert "Showing the 20 largest of 5,000 open exceptions" in html
     assert "Showing the top 20 of 700 customers" in html
+
+
+def test_report_compares_findings_inside_the_window_with_the_whole_run(outage_run):
+    html = render(outage_run)
+    section = html[html.index("Findings inside the window 11:20–11:30 (UTC)") :]
+    row = section[section.index("DEBIT_WITHOUT_CREDIT") :]
+    row = row[: row.index("</tr>")]
+    assert re.findall(r'<td class="n">([^<]*)</td>', row) == ["6", "7", "86%"]
