@@ -3,78 +3,105 @@
 
 CREATE OR REPLACE TEMP VIEW gen_ledger AS
 SELECT
-    'E' || lpad((x.i * 8 + l.leg)::VARCHAR, 11, '0') AS entry_id,
-    x.txn_ref,
+    'E' || lpad((i * 8 + l.leg)::VARCHAR, 11, '0') AS entry_id,
+    txn_ref,
     CASE
-        WHEN l.acct = 'payer' THEN x.payer
-        WHEN x.ext THEN x.clearing
-        ELSE x.payee_internal
+        WHEN l.acct = 'payer' THEN payer
+        WHEN ext THEN clearing
+        ELSE payee_internal
     END AS account_id,
     l.direction,
-    CASE l.amt WHEN 'partial' THEN x.partial_amount ELSE x.amount END AS amount,
-    x.currency,
+    CASE l.amt WHEN 'partial' THEN partial_amount ELSE amount END AS amount,
+    currency,
     l.status,
-    x.day_start + to_milliseconds((x.t_ms + l.dt_ms + x.jitter_ms) // 1000 * 1000) AS posted_at,
-    CASE l.req WHEN 'case' THEN x.case_request_id ELSE x.request_id END AS request_id,
-    CASE WHEN l.rev_leg IS NOT NULL THEN 'E' || lpad((x.i * 8 + l.rev_leg)::VARCHAR, 11, '0') END
+    day_start + to_milliseconds((t_ms + l.dt_ms + jitter_ms) // 1000 * 1000) AS posted_at,
+    CASE l.req WHEN 'case' THEN case_request_id ELSE request_id END AS request_id,
+    CASE WHEN l.rev_leg IS NOT NULL THEN 'E' || lpad((i * 8 + l.rev_leg)::VARCHAR, 11, '0') END
         AS reversal_of,
-    x.part
-FROM (SELECT x, unnest(t.ledger_map[x.kind]) AS l FROM gen_x x, gen_tpl t);
+    part
+FROM (
+    SELECT
+        i, txn_ref, payer, ext, clearing, payee_internal, amount, partial_amount,
+            currency, day_start, t_ms, jitter_ms, case_request_id, request_id, part,
+        unnest(t.ledger_map[kind]) AS l
+    FROM gen_x, gen_tpl t
+);
 
 CREATE OR REPLACE TEMP VIEW gen_channel AS
 SELECT
-    x.request_id,
+    request_id,
     CASE
-        WHEN c.idem = 'case' THEN x.case_key
-        WHEN x.has_idem THEN x.own_key
+        WHEN c.idem = 'case' THEN case_key
+        WHEN has_idem THEN own_key
     END AS idempotency_key,
-    x.channel,
-    x.customer_id,
-    x.payer AS debit_account,
-    CASE WHEN x.ext THEN x.payee_external ELSE x.payee_internal END AS credit_account,
-    x.amount,
-    x.currency,
-    x.day_start + to_milliseconds(x.t_ms) AS requested_at,
+    channel,
+    customer_id,
+    payer AS debit_account,
+    CASE WHEN ext THEN payee_external ELSE payee_internal END AS credit_account,
+    amount,
+    currency,
+    day_start + to_milliseconds(t_ms) AS requested_at,
     CASE
         WHEN c.status IN ('BUSY', 'BIZ') THEN 'FAILED'
-        WHEN c.status = 'FAIL_ANY' THEN CASE WHEN x.fail_is_timeout THEN 'TIMEOUT' ELSE 'FAILED' END
+        WHEN c.status = 'FAIL_ANY' THEN CASE WHEN fail_is_timeout THEN 'TIMEOUT' ELSE 'FAILED' END
         ELSE c.status
     END AS status,
     CASE
         WHEN c.status = 'BUSY' THEN 'SYSTEM_BUSY'
-        WHEN c.status = 'BIZ' THEN x.biz_error
+        WHEN c.status = 'BIZ' THEN biz_error
         WHEN c.status = 'TIMEOUT' THEN 'TIMEOUT'
-        WHEN c.status = 'FAIL_ANY' THEN CASE WHEN x.fail_is_timeout THEN 'TIMEOUT' ELSE 'SYSTEM_BUSY' END
+        WHEN c.status = 'FAIL_ANY' THEN CASE WHEN fail_is_timeout THEN 'TIMEOUT' ELSE 'SYSTEM_BUSY' END
     END AS error_code,
-    CASE WHEN c.has_txn THEN x.txn_ref END AS txn_ref,
-    x.remark,
-    x.part
-FROM (SELECT x, unnest(t.channel_map[x.kind]) AS c FROM gen_x x, gen_tpl t);
+    CASE WHEN c.has_txn THEN txn_ref END AS txn_ref,
+    remark,
+    part
+FROM (
+    SELECT
+        request_id, case_key, has_idem, own_key, channel, customer_id, payer, ext,
+            payee_external, payee_internal, amount, currency, day_start, t_ms, fail_is_timeout,
+            biz_error, txn_ref, remark, part,
+        unnest(t.channel_map[kind]) AS c
+    FROM gen_x, gen_tpl t
+);
 
 CREATE OR REPLACE TEMP VIEW gen_gateway AS
 SELECT
-    'GW' || x.date_tag || lpad((x.i * 4 + g.g)::VARCHAR, 10, '0') AS gateway_ref,
-    x.txn_ref,
-    CASE g.amt WHEN 'off' THEN x.off_amount ELSE x.amount END AS amount,
-    x.currency,
-    x.fee,
+    'GW' || date_tag || lpad((i * 4 + g.g)::VARCHAR, 10, '0') AS gateway_ref,
+    txn_ref,
+    CASE g.amt WHEN 'off' THEN off_amount ELSE amount END AS amount,
+    currency,
+    fee,
     g.status,
-    x.day_start + to_milliseconds(x.t_ms + g.dt_ms + x.jitter_ms * 7 + gen_h(x.seed, x.i * 4 + g.g, 'gw') % 1000)
+    day_start + to_milliseconds(t_ms + g.dt_ms + jitter_ms * 7 + gen_h(seed, i * 4 + g.g, 'gw') % 1000)
         AS gateway_at,
-    x.invoice_required::BOOLEAN AS invoice_required,
-    x.part
-FROM (SELECT x, unnest(t.gateway_map[x.kind]) AS g FROM gen_x x, gen_tpl t WHERE x.ext);
+    invoice_required::BOOLEAN AS invoice_required,
+    part
+FROM (
+    SELECT
+        date_tag, i, txn_ref, off_amount, amount, currency, fee, day_start, t_ms,
+            jitter_ms, seed, invoice_required, part,
+        unnest(t.gateway_map[kind]) AS g
+    FROM gen_x, gen_tpl t
+    WHERE ext
+);
 
 CREATE OR REPLACE TEMP VIEW gen_invoices AS
 SELECT
-    'INV' || x.date_tag || lpad((x.i * 4 + v.n)::VARCHAR, 10, '0') AS invoice_id,
-    x.txn_ref,
-    CASE v.amt WHEN 'off' THEN x.off_amount ELSE x.amount END AS amount,
+    'INV' || date_tag || lpad((i * 4 + v.n)::VARCHAR, 10, '0') AS invoice_id,
+    txn_ref,
+    CASE v.amt WHEN 'off' THEN off_amount ELSE amount END AS amount,
     v.status,
-    x.day_start + to_milliseconds((x.t_ms + v.dt_ms + x.jitter_ms * 9) // 1000 * 1000) AS issued_at,
-    x.part
-FROM (SELECT x, unnest(t.invoice_map[x.kind]) AS v FROM gen_x x, gen_tpl t WHERE x.ext)
-WHERE (v.cond = 'always' OR coalesce(x.invoice_required, 'true') <> 'false');
+    day_start + to_milliseconds((t_ms + v.dt_ms + jitter_ms * 9) // 1000 * 1000) AS issued_at,
+    part
+FROM (
+    SELECT
+        date_tag, i, txn_ref, off_amount, amount, day_start, t_ms, jitter_ms,
+            invoice_required, part,
+        unnest(t.invoice_map[kind]) AS v
+    FROM gen_x, gen_tpl t
+    WHERE ext
+)
+WHERE (v.cond = 'always' OR coalesce(invoice_required, 'true') <> 'false');
 
 -- The same rows as text, the way the source systems export CSV and JSON lines: the ledger in
 -- the business time zone without offset (or with Z in UTC), channel in UTC with Z, gateway
