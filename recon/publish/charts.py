@@ -70,7 +70,8 @@ def timeline_svg(chart: Timeline, width: int = 1100, height: int = 280) -> str:
     totals = [sum(series[i] for series in chart.findings.values()) for i in range(n)]
     y_top = nice_ceiling(max(totals, default=0))
     parts = [
-        f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" class="chart">',
+        f'<svg viewBox="0 0 {width} {height}" width="100%" role="img" class="chart" '
+        f'aria-label="findings per {chart.minutes} minutes, {escape(chart.label)}">',
         f'<rect x="{left}" y="{top}" width="{plot_w}" height="{plot_h}" fill="#fbfbfb" '
         'stroke="#ccc"/>',
     ]
