@@ -13,6 +13,7 @@ millions of transfers stream from views straight into COPY in bounded memory. La
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -84,7 +85,8 @@ def generate(
     )
     out_dir = Path(out_dir)
     data_dir, truth_dir = out_dir / "data", out_dir / "truth"
-    con = connect(memory_limit=memory_limit, threads=threads, temp_directory=out_dir / ".tmp")
+    spill = out_dir / ".tmp"  # DuckDB spills here past memory_limit
+    con = connect(memory_limit=memory_limit, threads=threads, temp_directory=spill)
     try:
         con.execute("SET preserve_insertion_order = true")
         _run_sql(con, "templates")
@@ -92,9 +94,7 @@ def generate(
         layout = plan_slots(spec, cycle_len)
         data_dir.mkdir(parents=True, exist_ok=True)
         truth_dir.mkdir(parents=True, exist_ok=True)
-        for stale in [*data_dir.glob("*"), *truth_dir.glob("*")]:
-            if stale.is_file():
-                stale.unlink()
+        _remove_previous(data_dir, truth_dir)
         con.execute(load_sql(PACKAGE, "params"), _params(spec, layout, cycle_len))
         for name in ("slots", "sources", "truth"):
             _run_sql(con, name)
@@ -103,6 +103,7 @@ def generate(
         config_path = _write_config(out_dir, spec, layout)
     finally:
         con.close()
+        shutil.rmtree(spill, ignore_errors=True)
     return GenerationResult(
         root=out_dir,
         data_dir=data_dir,
@@ -115,6 +116,16 @@ def generate(
         findings=MappingProxyType(findings),
         compensation_total=total,
     )
+
+
+def _remove_previous(data_dir: Path, truth_dir: Path) -> None:
+    """Remove an earlier generated day's extracts and answer key (other files stay), so a
+    smaller rerun leaves no stale part file behind for `recon run` to pick up."""
+    stale = [p for s in artefacts.SOURCES for p in data_dir.glob(f"{s}*")]
+    stale += [truth_dir / "truth.csv", truth_dir / "truth.json"]
+    for path in stale:
+        if path.is_file():
+            path.unlink()
 
 
 def _run_sql(con: duckdb.DuckDBPyConnection, name: str) -> None:

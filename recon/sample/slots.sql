@@ -50,7 +50,8 @@ SELECT
         cycle_kind,
         CASE
             WHEN gen_h(seed, i, 'kind') % 1000 < 35 THEN 'N_FAIL'
-            WHEN t_ms >= inflight_from_ms AND gen_h(seed, i, 'flight') % 100 < 30 THEN 'L_INFLIGHT'
+            -- every third transfer of the last 25 minutes is still in flight at the cutoff
+            WHEN t_ms >= inflight_from_ms AND i % 3 = 0 THEN 'L_INFLIGHT'
             ELSE 'N_ANY'
         END
     ) AS kind,

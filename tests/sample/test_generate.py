@@ -222,3 +222,35 @@ def test_too_few_transfers_for_an_outage_is_refused(tmp_path: Path) -> None:
 def test_encoding_for_non_csv_formats_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="CSV only"):
         generate(tmp_path, transfers=300, seed=1, business_date=DAY, fmt="parquet", encoding="gbk")
+
+
+def test_look_alikes_are_in_the_day_but_not_in_the_answer_key(day) -> None:
+    """Reversals, refunds, voided invoices and in-flight legs are written, and none is a finding."""
+    breaks = {r["txn_ref"] for r in rows_of(day.truth_dir / "truth.csv")}
+    ledger = source_rows(day.data_dir, "ledger")
+    reversed_refs = {r["txn_ref"] for r in ledger if r["reversal_of"]}
+    refunded = {
+        r["txn_ref"] for r in source_rows(day.data_dir, "gateway") if r["status"] == "REFUNDED"
+    }
+    in_flight = {
+        r["txn_ref"]
+        for r in ledger
+        if r["status"] == "PENDING" and r["posted_at"] >= "2024-03-15T23:35:00Z"
+    }
+    for refs in (refunded, in_flight):
+        assert refs
+        assert not refs & breaks
+    assert reversed_refs
+    # a reversed debit with an ISSUED invoice is a break (ON_FAILED_PAYMENT); with a VOID one not
+    voided = {r["txn_ref"] for r in source_rows(day.data_dir, "invoices") if r["status"] == "VOID"}
+    assert reversed_refs & voided
+    assert not (reversed_refs & voided) & breaks
+
+
+def test_rerun_into_the_same_folder_leaves_no_stale_part(tmp_path: Path) -> None:
+    generate(tmp_path, transfers=300, seed=1, business_date=DAY, parts=3)
+    again = generate(tmp_path, transfers=300, seed=1, business_date=DAY, parts=1)
+    assert sorted(p.name for p in again.data_dir.glob("ledger*")) == [
+        "ledger.csv",
+        "ledger.csv.control.json",
+    ]
