@@ -28,15 +28,17 @@ def scan_file(path: Path, *, find_blank_lines: bool = True) -> FileScan:
     """
     digest = hashlib.sha256()
     blanks: list[int] = []
-    newlines = 0  # newlines in the chunks already scanned
-    tail = b"\n"  # the start of the file behaves like the end of a line
+    # the file starts as if after a newline ("line 0"), so an empty first line is found too
+    newlines = 1  # newlines seen so far, that virtual one included
+    tail = b"\n"
     with open(path, "rb") as handle:
         while chunk := handle.read(CHUNK):
             digest.update(chunk)
             if find_blank_lines:
-                blanks.extend(_blank_lines(tail + chunk, len(tail), newlines - tail.count(b"\n")))
+                window = tail + chunk
+                blanks.extend(_blank_lines(window, len(tail), newlines - tail.count(b"\n")))
                 newlines += chunk.count(b"\n")
-                tail = chunk[-2:]
+                tail = window[-2:]
     return FileScan(digest.hexdigest(), tuple(blanks))
 
 
@@ -44,7 +46,8 @@ def _blank_lines(window: bytes, carried: int, newlines_before: int) -> list[int]
     """Line numbers of the empty lines found in `window`.
 
     The first `carried` bytes repeat the end of the previous window, so a match lying wholly
-    inside them was reported already. `newlines_before` counts the newlines before `window`.
+    inside them was reported already. `newlines_before` counts the newlines before `window`
+    (the virtual one before the file included): the line after the n-th newline is line n.
     """
     starts = sorted(
         pos
@@ -56,7 +59,7 @@ def _blank_lines(window: bytes, carried: int, newlines_before: int) -> list[int]
     for pos in starts:
         counted += window.count(b"\n", position, pos + 1)
         position = pos + 1
-        found.append(counted + 1)  # the line after the newline at `pos`
+        found.append(counted)  # the line after the newline at `pos`
     return found
 
 
