@@ -167,7 +167,7 @@ def _report(state: Any) -> int:
     if not state.is_completed():
         error = state.result(raise_on_failure=False)
         reason = error if isinstance(error, BaseException) else state.message
-        print(f"recon: could not reconcile: {reason}", file=sys.stderr)
+        print(f"recon: {reason}", file=sys.stderr)
         return int(ExitCode.FAILED)
     result = state.result()
     print(

@@ -13,9 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow, task
+from prefect.states import State
 
 from flows.artifacts import announce, artifact_key
-from flows.nightly import flow_result, raise_if_failed
+from flows.nightly import flow_outcome
 from flows.reconcile import PullPolicy, new_run, reconcile
 from flows.steps import STEP, RunFolder
 from recon.config import Config, load_config, parse_timestamp
@@ -69,7 +70,7 @@ def incident_rerun(
     runs_dir: str = "runs",
     pull_deadline_seconds: float = 0,
     pull_retry_seconds: float = 60,
-) -> dict[str, Any]:
+) -> dict[str, Any] | State:
     """Rerun over `start`..`end` ± `margin_minutes` and report the incident's impact.
 
     On demand, the extracts are expected to be there already: by default the pull is tried
@@ -100,7 +101,7 @@ def incident_rerun(
             {**result.outputs, **report},
         )
     announce(config, folder, result, title, key)
-    raise_if_failed(result)
-    outcome = flow_result(result)
-    outcome["impact_report"] = str(result.outputs.get(HTML_NAME, ""))
+    outcome = flow_outcome(result)
+    if isinstance(outcome, dict):
+        outcome["impact_report"] = str(result.outputs.get(HTML_NAME, ""))
     return outcome

@@ -14,12 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from prefect import flow
+from prefect.states import Failed, State
 
 from flows.artifacts import announce
 from flows.reconcile import PullPolicy, new_run, reconcile
 from flows.steps import RunFolder
 from recon.config import Config, load_config
-from recon.errors import TerminalError
 from recon.exit_codes import ExitCode
 from recon.landing import Landing, end_of_date, landing_location, previous_business_date
 from recon.pipeline import RunResult, new_run_id
@@ -53,13 +53,18 @@ def flow_result(result: RunResult) -> dict[str, Any]:
     }
 
 
-def raise_if_failed(result: RunResult) -> None:
-    """End the Prefect run Failed when the reconciliation could not run, naming why."""
+def flow_outcome(result: RunResult) -> dict[str, Any] | State:
+    """The flow's return: its result, or a Failed state naming why it could not reconcile.
+
+    A Failed state (not an exception) ends the Prefect run Failed, so alerting on failed runs
+    works, without a traceback for what is an input problem, already explained.
+    """
     if result.exit_code == ExitCode.FAILED:
-        raise TerminalError(
-            f"run {result.run_id} could not reconcile: {result.error}"
+        return Failed(
+            message=f"run {result.run_id} could not reconcile: {result.error}"
             f" (details in {result.out_dir / 'summary.json'})"
         )
+    return flow_result(result)
 
 
 def nightly_run_name() -> str:
@@ -77,7 +82,7 @@ def nightly(
     runs_dir: str = "runs",
     pull_deadline_seconds: float | None = None,
     pull_retry_seconds: float | None = None,
-) -> dict[str, Any]:
+) -> dict[str, Any] | State:
     """Reconcile `business_date` (default: yesterday in the configured time zone).
 
     `overrides` are the config keys given on the command line (`--store`, `--grace-minutes`);
@@ -99,5 +104,4 @@ def nightly(
     landings = [Landing(landing_location(config.landing, day))]
     result = reconcile(config, folder, run, landings, policy)
     announce(config, folder, result, f"Nightly reconciliation {day.isoformat()}", "recon-nightly")
-    raise_if_failed(result)
-    return flow_result(result)
+    return flow_outcome(result)

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import fsspec
@@ -153,7 +154,7 @@ def sha256_of(path: Path) -> str:
 
 def _extract_files(location: str) -> list[tuple[str, str]]:
     """(source, path) of the extract files and sidecars directly in `location`, by name."""
-    fs, root = fsspec.core.url_to_fs(location)
+    fs, root = _filesystem(location)
     try:
         entries = fs.ls(root, detail=True)
     except (FileNotFoundError, NotADirectoryError):
@@ -169,7 +170,7 @@ def _extract_files(location: str) -> list[tuple[str, str]]:
 
 
 def _copy(location: str, source: str, path: str, target: Path) -> PulledFile:
-    fs, _root = fsspec.core.url_to_fs(location)
+    fs, _root = _filesystem(location)
     digest = hashlib.sha256()
     size = 0
     with fs.open(path, "rb") as src, target.open("wb") as dst:
@@ -179,6 +180,14 @@ def _copy(location: str, source: str, path: str, target: Path) -> PulledFile:
             size += len(chunk)
     origin = fs.unstrip_protocol(path) if "://" in location else path
     return PulledFile(source, origin, target.name, size, digest.hexdigest())
+
+
+def _filesystem(location: str) -> tuple[Any, str]:
+    """The fsspec filesystem and path of a location; an unusable URL is a config error."""
+    try:
+        return fsspec.core.url_to_fs(location)
+    except (ValueError, ImportError) as err:
+        raise ConfigError(f"landing location {location!r} cannot be opened: {err}") from err
 
 
 def _name(path: str) -> str:

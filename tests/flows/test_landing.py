@@ -171,3 +171,8 @@ def test_pull_reads_any_fsspec_url(tmp_path):
     pulled = pull_extracts([Landing("memory://landing-test/2024-03-15")], tmp_path / "data")
     assert sorted(p.origin for p in pulled)[0] == "memory:///landing-test/2024-03-15/channel.csv"
     assert (tmp_path / "data" / "gateway.csv").read_bytes() == b"x\n"
+
+
+def test_a_landing_url_with_an_unknown_protocol_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError, match="nosuch://bank/2024-03-15"):
+        pull_extracts([Landing("nosuch://bank/2024-03-15")], tmp_path / "data")

@@ -51,7 +51,7 @@ def test_a_late_extract_is_retried_until_the_deadline_then_named(prefect_client,
     assert state.is_failed()
     pulls = [t for t in _task_runs(prefect_client, state) if t.name.startswith("pull extracts")]
     assert [t.run_count for t in pulls] == [3]  # the first try and two retries
-    message = str(state.result(raise_on_failure=False))
+    message = state.message
     assert "gave up after 3 attempt(s)" in message
     assert f"{root}/landing/2024-03-15 has no ledger, gateway extract" in message
 
@@ -71,19 +71,22 @@ def test_a_failed_pull_leaves_a_summary_with_the_reason(prefect_client, late_lan
     assert "has no ledger, gateway extract" in json.dumps(summary)
 
 
-def test_only_transient_errors_are_retried(prefect_client, tmp_path):
-    """A landing template that cannot be filled is a config error: no retry, fails at once."""
+def test_a_landing_that_cannot_be_opened_is_not_retried(prefect_client, tmp_path):
+    """A wrong landing URL is a config error: tried once, failed at once, despite the deadline."""
     config = tmp_path / "recon.toml"
     config.write_text(
-        f'landing = "{tmp_path}/{{day}}"\nstore = "{tmp_path}/recon.duckdb"\n', encoding="utf-8"
+        f'landing = "nosuch://bank/{{date}}"\nstore = "{tmp_path}/recon.duckdb"\n',
+        encoding="utf-8",
     )
     state = nightly(
         business_date=date(2024, 3, 15),
         config_path=str(config),
         runs_dir=str(tmp_path / "runs"),
-        pull_deadline_seconds=30,
-        pull_retry_seconds=10,
+        pull_deadline_seconds=60,
+        pull_retry_seconds=30,
         return_state=True,
     )
     assert state.is_failed()
-    assert "{date}" in str(state.result(raise_on_failure=False))
+    pulls = [t for t in _task_runs(prefect_client, state) if t.name.startswith("pull extracts")]
+    assert [t.run_count for t in pulls] == [1]
+    assert "landing location 'nosuch://bank/2024-03-15' cannot be opened" in state.message
