@@ -48,8 +48,38 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "--no-control-totals", action="store_true", help="write no .control.json sidecars"
     )
+    parser.add_argument(
+        "--currency-alias",
+        help="local currency name the gateway writes, e.g. RMB (mapped in recon.toml)",
+    )
+    parser.add_argument(
+        "--rename",
+        action="append",
+        default=[],
+        metavar="SOURCE.COLUMN=NAME",
+        help="write a column under the extract's own name, e.g. gateway.txn_ref=商户订单号 "
+        "(repeatable; recon.toml maps it back)",
+    )
+    parser.add_argument(
+        "--truncate",
+        choices=("ledger", "channel", "gateway", "invoices"),
+        help="cut the last tenth of this source's last file after its sidecar is written "
+        "(recon must stop with exit 2)",
+    )
     parser.add_argument("--memory-limit", help="DuckDB memory limit while generating, e.g. 2GB")
     parser.set_defaults(handler=_generate)
+
+
+def renames(specs: list[str]) -> dict[str, dict[str, str]]:
+    """`gateway.txn_ref=商户订单号` options as {source: {our column: their name}}."""
+    out: dict[str, dict[str, str]] = {}
+    for spec in specs:
+        target, sep, name = spec.partition("=")
+        source, dot, column = target.partition(".")
+        if not (sep and dot and source and column and name):
+            raise ConfigError(f"--rename wants SOURCE.COLUMN=NAME, got {spec!r}")
+        out.setdefault(source, {})[column] = name
+    return out
 
 
 def _generate(args: argparse.Namespace) -> int:
@@ -72,6 +102,9 @@ def _generate(args: argparse.Namespace) -> int:
         exact_duplicates=args.duplicates,
         control_totals=not args.no_control_totals,
         timezone=args.timezone,
+        currency_alias=args.currency_alias,
+        columns=renames(args.rename),
+        truncate=args.truncate,
         memory_limit=args.memory_limit,
     )
     seconds = (datetime.now().astimezone() - started).total_seconds()

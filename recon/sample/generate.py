@@ -65,10 +65,19 @@ def generate(
     exact_duplicates: int = 0,
     control_totals: bool = True,
     timezone: str = "UTC",
+    currency_alias: str | None = None,
+    columns: Mapping[str, Mapping[str, str]] | None = None,
+    truncate: str | None = None,
     memory_limit: str | None = None,
     threads: int | None = None,
 ) -> GenerationResult:
-    """Write one generated day into `out_dir` (see the module docstring for the layout)."""
+    """Write one generated day into `out_dir` (see the module docstring for the layout).
+
+    Optional shapes of real extracts: `currency_alias` (the gateway writes e.g. RMB for the
+    currency; recon.toml maps it), `columns` (per source, our column -> the extract's own
+    name; recon.toml maps them back), `truncate` (a source whose last file loses its last
+    tenth of rows after its sidecar was written: recon must stop with exit 2).
+    """
     spec = GenerationSpec(
         transfers=transfers,
         seed=seed,
@@ -82,6 +91,9 @@ def generate(
         exact_duplicates=exact_duplicates,
         control_totals=control_totals,
         timezone=timezone,
+        currency_alias=currency_alias,
+        columns=MappingProxyType(dict(columns or {})),
+        truncate=truncate,
     )
     out_dir = Path(out_dir)
     data_dir, truth_dir = out_dir / "data", out_dir / "truth"
@@ -99,7 +111,7 @@ def generate(
         for name in ("slots", "sources", "truth"):
             _run_sql(con, name)
         files, rows = _write_extracts(con, spec, data_dir)
-        findings, total = _write_truth(con, spec, layout, truth_dir, rows)
+        findings, total = _write_truth(con, spec, layout, truth_dir, rows, files)
         config_path = _write_config(out_dir, spec, layout)
     finally:
         con.close()
@@ -152,6 +164,7 @@ def _params(spec: GenerationSpec, layout: SlotLayout, cycle_len: int) -> dict[st
         "currency": spec.currency,
         "rate_num": rate_num,
         "rate_den": rate_den,
+        "gateway_currency": spec.currency_alias or spec.currency,
         "tz": spec.timezone,
         "utc_out": spec.timezone == "UTC",
     }
@@ -186,6 +199,8 @@ def _write_extracts(
             fmt=spec.fmt,
             encoding=spec.encoding,
             control_totals=spec.control_totals,
+            rename=spec.columns.get(source),
+            truncate=spec.truncate == source,
         )
         files.extend(written)
         read = sum(f.rows for f in written)
@@ -201,6 +216,7 @@ def _write_truth(
     layout: SlotLayout,
     truth_dir: Path,
     rows: Mapping[str, SourceCounts],
+    files: list[WrittenFile],
 ) -> tuple[dict[str, int], Decimal]:
     con.execute(
         "COPY (SELECT type, subtype, txn_ref, customer_id, amount, compensation FROM gen_truth "
@@ -239,6 +255,10 @@ def _write_truth(
         "compensation_total": f"{total:.2f}",
         "compensation_currency": spec.currency,
     }
+    cut = [f for f in files if f.truncated]
+    if cut:  # a truncated extract: the run must stop (exit 2) and record no findings
+        answer["expected_exit"] = 2
+        answer["truncated"] = [{"file": f.path.name, "rows_left": f.rows} for f in cut]
     (truth_dir / "truth.json").write_text(json.dumps(answer, indent=1) + "\n", encoding="utf-8")
     return findings, total
 
@@ -256,6 +276,16 @@ def _write_config(out_dir: Path, spec: GenerationSpec, layout: SlotLayout) -> Pa
         f"clearing_accounts = [{accounts}]\n"
         f'cutoff = "{layout.cutoff.isoformat()}"\n'
     )
+    if spec.currency_alias:
+        text += f"currency_aliases = {{ {_toml(spec.currency_alias)} = {_toml(spec.currency)} }}\n"
+    for source, mapping in spec.columns.items():
+        text += f"\n[sources.{source}.columns]\n"
+        text += "".join(f"{_toml(theirs)} = {_toml(ours)}\n" for ours, theirs in mapping.items())
     path = out_dir / "recon.toml"
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def _toml(text: str) -> str:
+    """A TOML basic string (JSON string syntax is valid TOML)."""
+    return json.dumps(text, ensure_ascii=False)

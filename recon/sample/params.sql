@@ -16,6 +16,7 @@ SELECT
     $parts::BIGINT AS parts,
     $date_tag::VARCHAR AS date_tag,
     $currency::VARCHAR AS currency,
+    $gateway_currency::VARCHAR AS gateway_currency,
     $rate_num::BIGINT AS rate_num,
     $rate_den::BIGINT AS rate_den,
     $tz::VARCHAR AS tz,

@@ -7,14 +7,31 @@ pure: it turns the caller's wishes into the numbers the SQL binds.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+from types import MappingProxyType
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from recon.errors import ConfigError
 
 FORMATS = ("csv", "parquet", "jsonl")
+COLUMNS: Mapping[str, tuple[str, ...]] = {
+    "ledger": (
+        "entry_id", "txn_ref", "account_id", "direction", "amount", "currency", "status",
+        "posted_at", "request_id", "reversal_of",
+    ),
+    "channel": (
+        "request_id", "idempotency_key", "channel", "customer_id", "debit_account",
+        "credit_account", "amount", "currency", "requested_at", "status", "error_code", "txn_ref",
+    ),
+    "gateway": (
+        "gateway_ref", "txn_ref", "amount", "currency", "fee", "status", "gateway_at",
+        "invoice_required",
+    ),
+    "invoices": ("invoice_id", "txn_ref", "amount", "status", "issued_at"),
+}  # fmt: skip
 OUTAGE_SHARE = Decimal("0.02")  # share of the day's slots that fall in the outage
 MIN_EDGE_SLOTS = 10  # normal slots wanted before and after the outage
 MIN_CYCLES = 3  # every injected case at least this often
@@ -43,6 +60,12 @@ class GenerationSpec:
     timezone: str = "UTC"
     currency: str = "CNY"
     annual_rate: Decimal = Decimal("0.05")
+    # local name the gateway writes for the currency (e.g. RMB), mapped by currency_aliases
+    currency_alias: str | None = None
+    # per source, our column name -> the extract's own name (mapped back in recon.toml)
+    columns: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}))
+    # a source whose last file loses its last tenth of rows after its sidecar is written
+    truncate: str | None = None
 
 
 @dataclass(frozen=True)
@@ -83,6 +106,17 @@ def check_spec(spec: GenerationSpec) -> ZoneInfo:
         raise ConfigError(
             f"encoding {spec.encoding!r} cannot hold the Chinese remarks in the channel extract"
         ) from err
+    for source, mapping in spec.columns.items():
+        known = COLUMNS.get(source)
+        if known is None:
+            raise ConfigError(f"columns: unknown source {source!r} (known: {', '.join(COLUMNS)})")
+        unknown = set(mapping) - set(known)
+        if unknown:
+            raise ConfigError(f"columns: {source} has no column(s) {sorted(unknown)}")
+    if spec.truncate is not None and spec.truncate not in COLUMNS:
+        raise ConfigError(f"truncate: unknown source {spec.truncate!r}")
+    if spec.truncate is not None and not spec.control_totals:
+        raise ConfigError("truncate needs control totals: the sidecar is what shows the cut")
     for name in ("parts", "outage_minutes"):
         if getattr(spec, name) < 1:
             raise ConfigError(f"{name} must be at least 1, got {getattr(spec, name)}")

@@ -100,7 +100,7 @@ SELECT
         AS delta_cents,
     ['转账', '工资', '房租', '货款', '还款', '生活费', '学费', '网购'][1 + gen_h(seed, cs, 'memo') % 8]
         AS remark,
-    seed, day_start, date_tag, currency, rate_num, rate_den, day_ms, tz, utc_out
+    seed, day_start, date_tag, currency, gateway_currency, rate_num, rate_den, day_ms, tz, utc_out
 FROM timed;
 
 -- Whole cents as exact DECIMAL(18,2) (dividing a DECIMAL in DuckDB would give a DOUBLE).

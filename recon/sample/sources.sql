@@ -69,7 +69,7 @@ SELECT
     'GW' || date_tag || lpad((i * 4 + g.g)::VARCHAR, 10, '0') AS gateway_ref,
     txn_ref,
     CASE g.amt WHEN 'off' THEN off_amount ELSE amount END AS amount,
-    currency,
+    gateway_currency AS currency,
     fee,
     g.status,
     day_start + to_milliseconds(t_ms + g.dt_ms + jitter_ms * 7 + gen_h(seed, i * 4 + g.g, 'gw') % 1000)
@@ -78,7 +78,7 @@ SELECT
     part
 FROM (
     SELECT
-        date_tag, i, txn_ref, off_amount, amount, currency, fee, day_start, t_ms,
+        date_tag, i, txn_ref, off_amount, amount, gateway_currency, fee, day_start, t_ms,
             jitter_ms, seed, invoice_required, part,
         unnest(t.gateway_map[kind]) AS g
     FROM gen_x, gen_tpl t

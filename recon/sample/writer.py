@@ -9,6 +9,7 @@ from __future__ import annotations
 import codecs
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -30,8 +31,9 @@ CHUNK = 1 << 20
 class WrittenFile:
     source: str
     path: Path
-    rows: int
-    amount_sum: Decimal
+    rows: int  # data rows now in the file
+    amount_sum: Decimal  # as in its sidecar
+    truncated: bool = False  # rows were cut after the sidecar was written
 
 
 def part_name(source: str, part: int, parts: int, fmt: str) -> str:
@@ -54,11 +56,20 @@ def write_source(
     fmt: str,
     encoding: str,
     control_totals: bool,
+    rename: Mapping[str, str] | None = None,
+    truncate: bool = False,
 ) -> list[WrittenFile]:
-    """Write `view` (plus the artefact tables `extras`, appended per part) as `parts` files."""
+    """Write `view` (plus the artefact tables `extras`, appended per part) as `parts` files.
+
+    `rename` maps our column names to the extract's own; `truncate` cuts the last tenth of the
+    last file's rows after its sidecar is written, as a broken transfer would.
+    """
+    rename = rename or {}
     columns = [row[0] for row in con.sql(f"DESCRIBE SELECT * FROM {quote_ident(view)}").fetchall()]
     out_cols = [c for c in columns if c != "part"]
-    select_cols = ", ".join(_json_cast(c) if fmt == "jsonl" else quote_ident(c) for c in out_cols)
+    select_cols = ", ".join(
+        _column(c, rename.get(c, c), cast_flag=fmt == "jsonl") for c in out_cols
+    )
     written = []
     for part in range(parts):
         path = data_dir / part_name(source, part, parts, fmt)
@@ -69,7 +80,7 @@ def write_source(
         con.execute(
             f"COPY ({union}) TO $path {COPY_OPTIONS[fmt]}", {"part": part, "path": str(path)}
         )
-        rows, amount_sum = _totals(con, path, fmt)
+        rows, amount_sum = _totals(con, path, fmt, rename.get("amount", "amount"))
         if fmt == "csv" and not _is_utf8(encoding):
             transcode(path, encoding)
         if control_totals:
@@ -78,19 +89,44 @@ def write_source(
                 json.dumps({"rows": rows, "amount_sum": f"{amount_sum:.2f}"}) + "\n",
                 encoding="utf-8",
             )
-        written.append(WrittenFile(source, path, rows, amount_sum))
+        cut = truncate and part == parts - 1
+        if cut:
+            rows = cut_tail(con, path, fmt, keep=rows - max(1, rows // 10))
+        written.append(WrittenFile(source, path, rows, amount_sum, truncated=cut))
     return written
 
 
-def _json_cast(column: str) -> str:
-    """JSON lines carry the flag as a JSON boolean; everything else stays text."""
-    col = quote_ident(column)
-    if column == "invoice_required":
-        return f"{col}::BOOLEAN AS {col}"
-    return col
+def _column(ours: str, theirs: str, *, cast_flag: bool) -> str:
+    """One output column under the extract's own name; JSON lines carry the flag as a JSON
+    boolean, everything else as text."""
+    value = quote_ident(ours)
+    if cast_flag and ours == "invoice_required":
+        value = f"{value}::BOOLEAN"
+    return f"{value} AS {quote_ident(theirs)}"
 
 
-def _totals(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> tuple[int, Decimal]:
+def cut_tail(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, keep: int) -> int:
+    """Keep the first `keep` data rows of a written file; returns `keep`."""
+    tmp = path.with_name(path.name + ".tmp")
+    if fmt == "parquet":
+        con.execute(
+            "COPY (SELECT * FROM read_parquet($src) LIMIT $keep) TO $dst (FORMAT parquet)",
+            {"src": str(path), "dst": str(tmp), "keep": keep},
+        )
+    else:
+        lines = keep + (1 if fmt == "csv" else 0)  # the header line stays
+        with path.open("rb") as src, tmp.open("wb") as dst:
+            for n, line in enumerate(src):
+                if n >= lines:
+                    break
+                dst.write(line)
+    os.replace(tmp, path)
+    return keep
+
+
+def _totals(
+    con: duckdb.DuckDBPyConnection, path: Path, fmt: str, amount: str
+) -> tuple[int, Decimal]:
     """Rows and the sum of every amount that parses as a decimal, read back from the file."""
     reader = {
         "csv": "read_csv($path, header = true, all_varchar = true, delim = ',', quote = '\"')",
@@ -98,7 +134,8 @@ def _totals(con: duckdb.DuckDBPyConnection, path: Path, fmt: str) -> tuple[int, 
         "jsonl": "read_json($path, format = 'newline_delimited')",
     }[fmt]
     rows, total = con.execute(
-        f"SELECT count(*), coalesce(sum(try_cast(amount::VARCHAR AS DECIMAL(18, 2))), 0) "
+        f"SELECT count(*), "
+        f"coalesce(sum(try_cast({quote_ident(amount)}::VARCHAR AS DECIMAL(18, 2))), 0) "
         f"FROM {reader}",
         {"path": str(path)},
     ).fetchall()[0]

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from recon.config import load_config
 from recon.errors import ConfigError
 from recon.sample import generate
 from recon.sample.artefacts import KEYS
@@ -254,3 +255,40 @@ def test_rerun_into_the_same_folder_leaves_no_stale_part(tmp_path: Path) -> None
         "ledger.csv",
         "ledger.csv.control.json",
     ]
+
+
+def test_renamed_columns_and_currency_alias_are_mapped_back_in_the_config(tmp_path: Path) -> None:
+    result = generate(
+        tmp_path,
+        transfers=300,
+        seed=3,
+        business_date=DAY,
+        currency_alias="RMB",
+        columns={"gateway": {"txn_ref": "商户订单号"}},
+    )
+    gateway = rows_of(result.data_dir / "gateway.csv")
+    assert "商户订单号" in gateway[0]
+    assert "txn_ref" not in gateway[0]
+    assert {r["currency"] for r in gateway} == {"RMB"}
+    assert {r["currency"] for r in rows_of(result.data_dir / "ledger.csv")} == {"CNY"}
+    config = load_config(result.config_path)
+    assert config.source("gateway").columns == {"商户订单号": "txn_ref"}
+    assert config.currency_aliases == {"RMB": "CNY"}
+
+
+def test_truncated_extract_holds_fewer_rows_than_its_sidecar(tmp_path: Path) -> None:
+    result = generate(tmp_path, transfers=300, seed=3, business_date=DAY, truncate="channel")
+    path = result.data_dir / "channel.csv"
+    sidecar = json.loads(path.with_name("channel.csv.control.json").read_text("utf-8"))
+    rows = len(rows_of(path))
+    assert rows == sidecar["rows"] - sidecar["rows"] // 10
+    truth = json.loads((result.truth_dir / "truth.json").read_text("utf-8"))
+    assert truth["expected_exit"] == 2
+    assert truth["truncated"] == [{"file": "channel.csv", "rows_left": rows}]
+
+
+def test_unknown_renamed_column_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="gateway has no column"):
+        generate(
+            tmp_path, transfers=300, seed=1, business_date=DAY, columns={"gateway": {"x": "y"}}
+        )

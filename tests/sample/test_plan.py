@@ -6,11 +6,13 @@ import argparse
 from datetime import date, time
 from decimal import Decimal
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from recon.errors import ConfigError
 from recon.sample.artefacts import SOURCES, spread
-from recon.sample.cli import register
+from recon.sample.cli import register, renames
 from recon.sample.plan import GenerationSpec, plan_slots, rate_fraction
 
 
@@ -66,3 +68,15 @@ def test_generate_command_parses_its_options(tmp_path) -> None:
     )
     assert (args.bad_rows, args.duplicates) == (3, 4)
     assert callable(args.handler)
+
+
+def test_rename_options_group_by_source() -> None:
+    assert renames(["gateway.txn_ref=商户订单号", "gateway.amount=金额", "ledger.amount=amt"]) == {
+        "gateway": {"txn_ref": "商户订单号", "amount": "金额"},
+        "ledger": {"amount": "amt"},
+    }
+
+
+def test_malformed_rename_option_is_refused() -> None:
+    with pytest.raises(ConfigError, match=r"SOURCE\.COLUMN=NAME"):
+        renames(["txn_ref=x"])
