@@ -19,7 +19,7 @@ from recon.store.statements import run_statements
 STAGES = (
     "debits",  # _fb_reversed, _fb_booked
     "duplicates",  # _fb_dup, _fb_double
-    "transfers",  # _fb_request_txn, _fb_txn, evaluated_txn_refs, _fb_found (empty)
+    "transfers",  # _fb_request_txn, _fb_txn (via per-source facts), evaluated_txn_refs, _fb_found
     "duplicate_findings",
     "half_completed",
     "amounts",
@@ -27,15 +27,7 @@ STAGES = (
     "findings",  # findings
 )
 
-SCRATCH_TABLES = (
-    "_fb_reversed",
-    "_fb_booked",
-    "_fb_dup",
-    "_fb_double",
-    "_fb_request_txn",
-    "_fb_txn",
-    "_fb_found",
-)
+SCRATCH_PREFIX = "_fb_"
 
 
 def find_breaks(con: duckdb.DuckDBPyConnection, params: DetectionParams) -> None:
@@ -49,8 +41,18 @@ def find_breaks(con: duckdb.DuckDBPyConnection, params: DetectionParams) -> None
         for stage in STAGES:
             run_statements(con, load_sql("recon.findings", stage), bound)
     finally:
-        for table in SCRATCH_TABLES:
-            con.execute(f"DROP TABLE IF EXISTS {quote_ident(table)}")
+        drop_scratch_tables(con)
+
+
+def drop_scratch_tables(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop every `_fb_*` table, also after a failed stage, so none outlives the call."""
+    names = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+        " AND schema_name = current_schema() AND starts_with(table_name, $prefix)",
+        {"prefix": SCRATCH_PREFIX},
+    ).fetchall()
+    for (name,) in names:
+        con.execute(f"DROP TABLE IF EXISTS {quote_ident(name)}")
 
 
 def detection_bindings(params: DetectionParams) -> dict[str, object]:
