@@ -130,7 +130,12 @@ def run_incident(args: argparse.Namespace) -> int:
 def run_deploy(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     os.environ.setdefault("PREFECT_API_URL", DEFAULT_API_URL)
-    from flows.deploy import apply_deployments, build_deployments, serve_deployments
+    from flows.deploy import (
+        apply_deployments,
+        build_deployments,
+        check_server,
+        serve_deployments,
+    )
 
     deployments = build_deployments(
         timezone=config.timezone,
@@ -140,6 +145,7 @@ def run_deploy(args: argparse.Namespace) -> int:
         cron=NIGHTLY_CRON,
     )
     api = os.environ["PREFECT_API_URL"]
+    check_server(api)
     if args.serve:
         _say(f"serving {', '.join(d.name for d in deployments)} against {api} (Ctrl-C stops)")
         serve_deployments(deployments)

@@ -10,11 +10,18 @@ from __future__ import annotations
 from typing import Any
 
 from prefect import serve
+from prefect.client.orchestration import get_client
 from prefect.deployments.runner import EntrypointType, RunnerDeployment
 from prefect.schedules import Cron
 
 from flows.incident_rerun import incident_rerun
 from flows.nightly import nightly
+from recon.errors import TransientError
+
+
+class PrefectServerUnavailable(TransientError):
+    """`recon deploy` needs a running Prefect server to register the deployments with."""
+
 
 NIGHTLY = "nightly"
 INCIDENT = "incident-rerun"
@@ -51,6 +58,17 @@ def build_deployments(
             entrypoint_type=EntrypointType.MODULE_PATH,
         ),
     ]
+
+
+def check_server(api_url: str) -> None:
+    """Fail early and plainly when no Prefect server answers at `api_url`."""
+    with get_client(sync_client=True) as client:
+        error = client.api_healthcheck()
+    if error is not None:
+        raise PrefectServerUnavailable(
+            f"no Prefect server answers at {api_url} ({error}); start one with"
+            " `prefect server start` or set PREFECT_API_URL"
+        )
 
 
 def apply_deployments(deployments: list[RunnerDeployment], api_url: str) -> list[str]:
