@@ -24,6 +24,7 @@ _KINDS = {
     "TOO MANY COLUMNS": "too many fields",
     "UNQUOTED VALUE": "unterminated or stray quote",
     "INVALID UNICODE": "invalid UTF-8 (check the encoding setting)",
+    "INVALID ENCODING": "invalid UTF-8 (check the encoding setting)",
     "LINE SIZE OVER MAXIMUM": "line too long",
 }
 
@@ -75,15 +76,16 @@ def rejected_rows(
 
 
 def _header(path: Path, shown_as: Path) -> list[str]:
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        try:
-            header = next(csv.reader(handle))
-        except StopIteration:
-            raise UnreadableFileError(shown_as, "the file is empty (no header row)") from None
-        except (csv.Error, UnicodeDecodeError) as err:
-            raise UnreadableFileError(shown_as, f"unreadable header: {err}", line=1) from None
-    if not any(h.strip() for h in header):
+    """The first line's fields (only that line is decoded: a bad byte further down is a
+    malformed row, not an unreadable file)."""
+    with open(path, "rb") as handle:
+        first = handle.readline()
+    if not first.strip():
         raise UnreadableFileError(shown_as, "the first line is not a header row", line=1)
+    try:
+        header = next(csv.reader([first.decode("utf-8-sig").rstrip("\r\n")]))
+    except (csv.Error, UnicodeDecodeError) as err:
+        raise UnreadableFileError(shown_as, f"unreadable header: {err}", line=1) from None
     return header
 
 

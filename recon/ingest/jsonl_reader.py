@@ -51,6 +51,7 @@ def jsonl_rows(
         ),
         params=params,
         first_line=1,
+        skipped=tuple(skipped),  # lines DuckDB could not read have no ordinal
     )
     return rows, tuple(sorted([*unreadable, *not_objects], key=lambda m: m.line))
 

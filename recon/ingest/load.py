@@ -193,8 +193,7 @@ def _read_file(
         rules,
         file_no=number,
         first_line=rows.first_line,
-        skipped=[m.line for m in malformed if fmt == "csv" or "unreadable" in m.reason]
-        + list(blank_lines),
+        skipped=[*rows.skipped, *blank_lines, *(m.line for m in malformed if fmt == "csv")],
     )
     return malformed
 

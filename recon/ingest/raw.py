@@ -20,6 +20,7 @@ class TextRows:
     params: Mapping[str, Any] = field(default_factory=dict)
     first_line: int = 1
     amount_position: int | None = None  # the amount's field in a CSV row (control sums)
+    skipped: tuple[int, ...] = ()  # lines known before reading that hold no row
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,9 @@ from decimal import Decimal
 
 import pytest
 
-from .helpers import column, extracts, ledger_row, load, quarantine
+from recon.errors import ConfigError
+
+from .helpers import LEDGER, column, extracts, ledger_row, load, quarantine
 
 
 @pytest.mark.parametrize(
@@ -168,3 +170,24 @@ def test_a_source_can_have_its_own_thousands_separator(con, tmp_path):
     load(con, data, {"sources": {"ledger": {"thousands_separator": " "}}})
 
     assert quarantine(con) == []
+
+
+def test_a_csv_row_that_is_not_utf8_is_malformed_and_later_rows_keep_their_line(con, tmp_path):
+    data = extracts(tmp_path)
+    bad = ledger_row("E2").encode().replace(b"A1", b"A\xff")
+    body = [LEDGER.encode(), ledger_row("E1").encode(), bad, ledger_row("E3").encode()]
+    (data / "ledger.csv").write_bytes(b"\n".join(body) + b"\n")
+
+    load(con, data)
+
+    assert column(con, "ledger", "_line") == [2, 4]
+    ((_, line, _, _, reason),) = quarantine(con)
+    assert line == 3
+    assert reason.startswith("malformed row: invalid UTF-8 (check the encoding setting)")
+
+
+def test_a_column_mapping_to_an_unknown_column_is_a_config_error(con, tmp_path):
+    data = extracts(tmp_path, ledger=[ledger_row("E1")])
+
+    with pytest.raises(ConfigError, match=r"\[sources\.ledger\.columns\] maps to unknown"):
+        load(con, data, {"sources": {"ledger": {"columns": {"Betrag": "amont"}}}})

@@ -107,3 +107,20 @@ def test_a_parquet_file_may_leave_out_a_nullable_column(con, tmp_path):
     load(con, data)
 
     assert con.sql("SELECT entry_id, request_id FROM ledger").fetchall() == [("E1", None)]
+
+
+def test_a_jsonl_line_that_is_not_utf8_is_malformed_and_later_lines_keep_their_number(
+    con, tmp_path
+):
+    data = extracts(tmp_path)
+    good = [json.dumps(ledger_record(f"E{n}")).encode() for n in (1, 3)]
+    (data / "ledger.jsonl").write_bytes(
+        good[0] + b"\n" + b'{"entry_id": "\xff\xfe"}\n' + good[1] + b"\n"
+    )
+
+    load(con, data)
+
+    assert column(con, "ledger", "_line") == [1, 3]
+    ((_, line, _, _, reason),) = quarantine(con)
+    assert line == 2
+    assert reason.startswith("malformed row: invalid UTF-8")
