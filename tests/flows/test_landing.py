@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import fsspec
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from recon.errors import ConfigError, ExtractNotReadyError
 from recon.landing import (
@@ -176,3 +179,37 @@ def test_pull_reads_any_fsspec_url(tmp_path):
 def test_a_landing_url_with_an_unknown_protocol_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError, match="nosuch://bank/2024-03-15"):
         pull_extracts([Landing("nosuch://bank/2024-03-15")], tmp_path / "data")
+
+
+_suffixes = st.sampled_from(["", "_part2", "_b", "-x", "_2024"])
+_exts = st.sampled_from([".csv", ".parquet", ".jsonl", ".csv.control.json"])
+
+
+@given(
+    names=st.lists(st.tuples(_suffixes, _exts), min_size=1, max_size=6, unique=True),
+    days=st.lists(
+        st.dates(date(2020, 1, 1), date(2030, 12, 31)), min_size=1, max_size=3, unique=True
+    ),
+)
+def test_tagged_files_read_in_date_order_then_landing_order(names, days):
+    """Name order of the run folder = date order, then each landing folder's own name order."""
+    files = [f"ledger{suffix}{ext}" for suffix, ext in names]
+    tagged = [(day, name) for day in days for name in files]
+    by_run_name = sorted(
+        tagged, key=lambda item: run_file_name(item[1], "ledger", item[0].isoformat())
+    )
+    assert by_run_name == sorted(tagged)
+
+
+@given(
+    # hypothesis takes naive bounds and attaches the zone itself
+    start=st.datetimes(datetime(2020, 1, 1), datetime(2030, 1, 1), timezones=st.just(UTC)),  # noqa: DTZ001
+    minutes=st.integers(0, 5 * 24 * 60),
+    zone=st.sampled_from(["UTC", SHANGHAI, "America/New_York", "Pacific/Chatham"]),
+)
+def test_dates_touched_are_consecutive_from_the_start_date_to_the_end_date(start, minutes, zone):
+    end = start + timedelta(minutes=minutes)
+    days = dates_touched(start, end, zone)
+    assert days[0] == start.astimezone(ZoneInfo(zone)).date()
+    assert days[-1] == end.astimezone(ZoneInfo(zone)).date()
+    assert all(b - a == timedelta(days=1) for a, b in itertools.pairwise(days))
