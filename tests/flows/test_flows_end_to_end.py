@@ -1,4 +1,4 @@
-"""Both flows on the public scenario under Prefect's test harness: outputs, store, artifacts.
+"""Both flows on the bundled sample day under Prefect's test harness: outputs, store, artifacts.
 
 One nightly run and one incident rerun (same store) are shared by the tests of this module:
 each costs a few seconds, every test reads a different consequence of them.
@@ -24,19 +24,19 @@ pytestmark = pytest.mark.slow
 
 DAY = date(2024, 3, 15)
 INCIDENT = "INC-0315"
-# the scenario's outage is at 11:20 for ten minutes (its recon.toml says so)
+# the sample day's outage is at 11:20 for ten minutes (sample_data/README.md)
 WINDOW = ("2024-03-15T11:20:00Z", "2024-03-15T11:30:00Z")
 MARGIN = 30
 
 
 @pytest.fixture(scope="module")
-def scenario(public_scenario_dir, tmp_path_factory):
-    """A landing folder for 2024-03-15 holding the scenario's extracts, and a config for it."""
+def scenario(sample_dir, tmp_path_factory):
+    """A landing folder for 2024-03-15 holding the sample extracts, and a config for it."""
     root = tmp_path_factory.mktemp("flows")
-    shutil.copytree(public_scenario_dir / "data", root / "landing" / DAY.isoformat())
+    shutil.copytree(sample_dir / "data", root / "landing" / DAY.isoformat())
     config = root / "recon.toml"
     config.write_text(
-        (public_scenario_dir / "recon.toml").read_text(encoding="utf-8")
+        (sample_dir / "recon.toml").read_text(encoding="utf-8")
         + f'landing = "{root}/landing/{{date}}"\nstore = "{root}/recon.duckdb"\n'
         + "pull_deadline_minutes = 0\n",
         encoding="utf-8",
@@ -45,12 +45,9 @@ def scenario(public_scenario_dir, tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def public_scenario_dir():
-    from tests.conftest import PUBLIC_SCENARIO
-
-    if not PUBLIC_SCENARIO.exists():
-        pytest.skip("../shared/scenarios/public_outage is not beside this checkout")
-    return PUBLIC_SCENARIO
+def sample_dir():
+    """The bundled sample day (sample_data/: data, recon.toml, truth), an outage at 11:20."""
+    return Path(__file__).resolve().parents[2] / "sample_data"
 
 
 @pytest.fixture(scope="module")
@@ -103,11 +100,9 @@ def _exception_ids(out_dir):
         return {row["exception_id"] for row in csv.DictReader(handle)}
 
 
-def test_nightly_reconciles_the_business_date_and_reports_findings(
-    nightly_run, public_scenario_dir
-):
+def test_nightly_reconciles_the_business_date_and_reports_findings(nightly_run, sample_dir):
     state, result = nightly_run
-    truth = json.loads((public_scenario_dir / "truth" / "truth.json").read_text(encoding="utf-8"))
+    truth = json.loads((sample_dir / "truth" / "truth.json").read_text(encoding="utf-8"))
     assert state.is_completed()
     assert result["exit_code"] == 1
     assert result["open_total"] == truth["findings_total"]
