@@ -66,6 +66,12 @@ def register(subparsers: Any) -> None:
         help="cut the last tenth of this source's last file after its sidecar is written "
         "(recon must stop with exit 2)",
     )
+    parser.add_argument(
+        "--late-credits",
+        action="store_true",
+        help="also write late/ledger_late.* (credits that arrive after the run) and truth_late/ "
+        "(the answer key of a rerun with that file copied into data/)",
+    )
     parser.add_argument("--memory-limit", help="DuckDB memory limit while generating, e.g. 2GB")
     parser.set_defaults(handler=_generate)
 
@@ -105,6 +111,7 @@ def _generate(args: argparse.Namespace) -> int:
         currency_alias=args.currency_alias,
         columns=renames(args.rename),
         truncate=args.truncate,
+        late_credits=args.late_credits,
         memory_limit=args.memory_limit,
     )
     seconds = (datetime.now().astimezone() - started).total_seconds()

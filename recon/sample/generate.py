@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 import shutil
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -68,6 +68,7 @@ def generate(
     currency_alias: str | None = None,
     columns: Mapping[str, Mapping[str, str]] | None = None,
     truncate: str | None = None,
+    late_credits: bool = False,
     memory_limit: str | None = None,
     threads: int | None = None,
 ) -> GenerationResult:
@@ -76,7 +77,8 @@ def generate(
     Optional shapes of real extracts: `currency_alias` (the gateway writes e.g. RMB for the
     currency; recon.toml maps it), `columns` (per source, our column -> the extract's own
     name; recon.toml maps them back), `truncate` (a source whose last file loses its last
-    tenth of rows after its sidecar was written: recon must stop with exit 2).
+    tenth of rows after its sidecar was written: recon must stop with exit 2),
+    `late_credits` (late/ledger_late.* and truth_late/: the rerun after credits arrived).
     """
     spec = GenerationSpec(
         transfers=transfers,
@@ -106,12 +108,14 @@ def generate(
         layout = plan_slots(spec, cycle_len)
         data_dir.mkdir(parents=True, exist_ok=True)
         truth_dir.mkdir(parents=True, exist_ok=True)
-        _remove_previous(data_dir, truth_dir)
+        _remove_previous(out_dir)
         con.execute(load_sql(PACKAGE, "params"), _params(spec, layout, cycle_len))
         for name in ("slots", "sources", "truth"):
             _run_sql(con, name)
         files, rows = _write_extracts(con, spec, data_dir)
         findings, total = _write_truth(con, spec, layout, truth_dir, rows, files)
+        if late_credits:
+            _write_late_credits(con, spec, layout, out_dir, rows, files)
         config_path = _write_config(out_dir, spec, layout)
     finally:
         con.close()
@@ -130,11 +134,13 @@ def generate(
     )
 
 
-def _remove_previous(data_dir: Path, truth_dir: Path) -> None:
-    """Remove an earlier generated day's extracts and answer key (other files stay), so a
+def _remove_previous(out_dir: Path) -> None:
+    """Remove an earlier generated day's extracts and answer keys (other files stay), so a
     smaller rerun leaves no stale part file behind for `recon run` to pick up."""
-    stale = [p for s in artefacts.SOURCES for p in data_dir.glob(f"{s}*")]
-    stale += [truth_dir / "truth.csv", truth_dir / "truth.json"]
+    stale = [p for s in artefacts.SOURCES for p in (out_dir / "data").glob(f"{s}*")]
+    stale += list((out_dir / "late").glob("ledger_late*"))
+    for truth in ("truth", "truth_late"):
+        stale += [out_dir / truth / "truth.csv", out_dir / truth / "truth.json"]
     for path in stale:
         if path.is_file():
             path.unlink()
@@ -217,27 +223,29 @@ def _write_truth(
     truth_dir: Path,
     rows: Mapping[str, SourceCounts],
     files: list[WrittenFile],
+    *,
+    late: bool = False,
 ) -> tuple[dict[str, int], Decimal]:
+    """truth.csv and truth.json; with `late`, the answer key of a rerun with the late credits."""
+    truth_dir.mkdir(parents=True, exist_ok=True)
+    keep = "FROM gen_truth WHERE NOT ($late AND healed_by_late_credit)"
     con.execute(
-        "COPY (SELECT type, subtype, txn_ref, customer_id, amount, compensation FROM gen_truth "
+        f"COPY (SELECT type, subtype, txn_ref, customer_id, amount, compensation {keep} "
         "ORDER BY type, subtype, txn_ref, n) TO $path (FORMAT csv, HEADER true)",
-        {"path": str(truth_dir / "truth.csv")},
+        {"path": str(truth_dir / "truth.csv"), "late": late},
     )
-    findings = {
-        f"{t}/{s}": int(c)
-        for t, s, c in con.sql(
-            "SELECT type, subtype, count(*) FROM gen_truth GROUP BY ALL ORDER BY ALL"
-        ).fetchall()
-    }
-    compensation = {
-        cust: f"{amount:.2f}"
-        for cust, amount in con.sql(
-            "SELECT customer_id, sum(compensation) FROM gen_truth GROUP BY ALL "
-            "HAVING sum(compensation) > 0 ORDER BY ALL"
-        ).fetchall()
-    }
+    found = con.execute(
+        f"SELECT type, subtype, count(*) {keep} GROUP BY ALL ORDER BY ALL", {"late": late}
+    ).fetchall()
+    findings = {f"{t}/{s}": int(c) for t, s, c in found}
+    paid = con.execute(
+        f"SELECT customer_id, sum(compensation) {keep} GROUP BY ALL "
+        "HAVING sum(compensation) > 0 ORDER BY ALL",
+        {"late": late},
+    ).fetchall()
+    compensation = {cust: f"{amount:.2f}" for cust, amount in paid}
     total = sum((Decimal(v) for v in compensation.values()), Decimal("0"))
-    answer = {
+    answer: dict[str, object] = {
         "cutoff": layout.cutoff.isoformat(),
         "timezone": spec.timezone,
         "rows": {
@@ -255,12 +263,48 @@ def _write_truth(
         "compensation_total": f"{total:.2f}",
         "compensation_currency": spec.currency,
     }
+    if late:
+        healed = con.sql(
+            "SELECT txn_ref FROM gen_truth WHERE healed_by_late_credit ORDER BY ALL"
+        ).fetchall()
+        answer["healed_txn_refs"] = [t for (t,) in healed]
     cut = [f for f in files if f.truncated]
     if cut:  # a truncated extract: the run must stop (exit 2) and record no findings
         answer["expected_exit"] = 2
         answer["truncated"] = [{"file": f.path.name, "rows_left": f.rows} for f in cut]
     (truth_dir / "truth.json").write_text(json.dumps(answer, indent=1) + "\n", encoding="utf-8")
     return findings, total
+
+
+def _write_late_credits(
+    con: duckdb.DuckDBPyConnection,
+    spec: GenerationSpec,
+    layout: SlotLayout,
+    out_dir: Path,
+    rows: Mapping[str, SourceCounts],
+    files: list[WrittenFile],
+) -> None:
+    """late/ledger_late.* (credits that arrive after the run) and truth_late/ (the answer key
+    of a rerun with that file added to data/: their DEBIT_WITHOUT_CREDIT findings heal)."""
+    late_dir = out_dir / "late"
+    late_dir.mkdir(parents=True, exist_ok=True)
+    written = write_source(
+        con,
+        "ledger_late",
+        "gen_late_ledger" if spec.fmt == "parquet" else "gen_late_ledger_text",
+        (),
+        late_dir,
+        parts=1,
+        fmt=spec.fmt,
+        encoding=spec.encoding,
+        control_totals=spec.control_totals,
+        rename=spec.columns.get("ledger"),
+    )
+    added = sum(f.rows for f in written)
+    after = dict(rows)
+    ledger = rows["ledger"]
+    after["ledger"] = replace(ledger, read=ledger.read + added, valid=ledger.valid + added)
+    _write_truth(con, spec, layout, out_dir / "truth_late", after, files, late=True)
 
 
 def _write_config(out_dir: Path, spec: GenerationSpec, layout: SlotLayout) -> Path:

@@ -141,3 +141,32 @@ SELECT
     gen_utc_text(issued_at, '%Y-%m-%dT%H:%M:%S+00:00') AS issued_at,
     part
 FROM gen_invoices;
+
+-- Credits that reach the ledger after the run, 40 minutes after their debit (the
+-- `late_credits` option): a rerun with this file added heals the DEBIT_WITHOUT_CREDIT
+-- findings of the kinds below, as the exception store must (CONTRACT.md section 5).
+CREATE OR REPLACE TEMP VIEW gen_late_ledger AS
+SELECT
+    'E' || lpad((i * 8 + 7)::VARCHAR, 11, '0') AS entry_id,
+    txn_ref,
+    payee_internal AS account_id,
+    'C' AS direction,
+    amount,
+    currency,
+    'POSTED' AS status,
+    day_start + to_milliseconds(t_ms + 2400000) AS posted_at,
+    request_id,
+    NULL::VARCHAR AS reversal_of,
+    0::BIGINT AS part
+FROM gen_x
+WHERE region = 'out' AND kind IN ('F_DWC_NONE', 'F_DWC_FAILED');
+
+CREATE OR REPLACE TEMP VIEW gen_late_ledger_text AS
+SELECT
+    entry_id, txn_ref, account_id, direction, amount::VARCHAR AS amount, currency, status,
+    CASE
+        WHEN (SELECT utc_out FROM gen_params) THEN gen_utc_text(posted_at, '%Y-%m-%dT%H:%M:%SZ')
+        ELSE strftime(timezone((SELECT tz FROM gen_params), posted_at), '%Y-%m-%d %H:%M:%S')
+    END AS posted_at,
+    request_id, reversal_of, part
+FROM gen_late_ledger;

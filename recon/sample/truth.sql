@@ -21,7 +21,8 @@ WITH found AS (
         x.rate_num,
         x.rate_den,
         x.i,
-        t.n
+        t.n,
+        x.kind
     FROM (
         SELECT x, unnest(tpl.truth_map[x.kind]) AS t
         FROM gen_x x, gen_tpl tpl
@@ -43,5 +44,7 @@ SELECT
         END + fee_cents
     ) AS compensation,
     i,
-    n
+    n,
+    -- a late credit (gen_late_ledger) settles these: a rerun with it heals them
+    kind IN ('F_DWC_NONE', 'F_DWC_FAILED') AND subtype = 'DEBIT_WITHOUT_CREDIT' AS healed_by_late_credit
 FROM found;

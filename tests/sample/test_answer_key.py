@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from collections import Counter
 from datetime import date
 from decimal import Decimal
@@ -58,3 +59,29 @@ def test_recon_run_finds_exactly_the_injected_breaks(
     summary = json.loads((out / "summary.json").read_text("utf-8"))
     for source, counts in truth["rows"].items():
         assert {k: summary["rows"][source][k] for k in counts} == counts
+
+
+def test_rerun_with_the_late_credits_heals_what_the_late_answer_key_says(tmp_path: Path) -> None:
+    day = generate(
+        tmp_path / "day", transfers=600, seed=4, business_date=date(2024, 3, 15), late_credits=True
+    )
+    out, store = tmp_path / "out", tmp_path / "store.duckdb"
+    args = ["run", "--data-dir", str(day.data_dir), "--out", str(out), "--quiet",
+            "--config", str(day.config_path), "--store", str(store)]  # fmt: skip
+    assert main(args) == 1
+    for late in (day.root / "late").iterdir():
+        shutil.copy(late, day.data_dir / late.name)
+    assert main(args) == 1
+
+    open_now = Counter(
+        (r["type"], r["subtype"], r["txn_ref"])
+        for r in read(out / "exceptions.csv")
+        if r["status"] != "SELF_HEALED"
+    )
+    expected = Counter(
+        (r["type"], r["subtype"], r["txn_ref"]) for r in read(day.root / "truth_late" / "truth.csv")
+    )
+    assert open_now == expected
+    truth = json.loads((day.root / "truth_late" / "truth.json").read_text("utf-8"))
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert len(summary["healed"]) == len(truth["healed_txn_refs"]) > 0
