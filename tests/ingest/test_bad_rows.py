@@ -191,3 +191,15 @@ def test_a_column_mapping_to_an_unknown_column_is_a_config_error(con, tmp_path):
 
     with pytest.raises(ConfigError, match=r"\[sources\.ledger\.columns\] maps to unknown"):
         load(con, data, {"sources": {"ledger": {"columns": {"Betrag": "amont"}}}})
+
+
+def test_crlf_line_ends_and_a_blank_crlf_line_keep_physical_lines(con, tmp_path):
+    data = extracts(tmp_path)
+    lines = [LEDGER, ledger_row("E1"), "", ledger_row("E3")]
+    (data / "ledger.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode())
+
+    load(con, data)
+
+    assert column(con, "ledger", "entry_id") == ["E1", "E3"]
+    assert column(con, "ledger", "_line") == [2, 4]
+    assert column(con, "ledger", "reversal_of") == [None, None]

@@ -85,3 +85,14 @@ def test_an_unreadable_sidecar_is_reported_as_such(con, tmp_path):
 
     with pytest.raises(UnreadableFileError, match=r"ledger\.csv\.control\.json"):
         load(con, data)
+
+
+def test_a_transcoded_file_is_counted_against_its_sidecar(con, tmp_path):
+    data = extracts(tmp_path)
+    rows = [ledger_row("E1", amount="10.00", account_id="账户一"), ledger_row("E2", amount="2.00")]
+    (data / "ledger.csv").write_bytes(("\n".join([LEDGER, *rows]) + "\n").encode("gb18030"))
+    sidecar(data, 2, "12.00")
+
+    result = load(con, data, {"sources": {"ledger": {"encoding": "gb18030"}}})
+
+    assert result.counts["ledger"].valid == 2

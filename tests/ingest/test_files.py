@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from recon.config import config_from_mapping
 from recon.errors import MissingExtractError, TooManyBadRows, UnreadableFileError
+from recon.ingest import load_extracts
 from recon.ingest.files import extract_files
 
 from .helpers import CHANNEL, LEDGER, extracts, ledger_row, load, quarantine, write_lines
@@ -82,3 +84,13 @@ def test_a_bad_ratio_at_the_limit_is_accepted(con, tmp_path):
     result = load(con, data, {"max_bad_ratio": "0.5"})
 
     assert result.counts["ledger"].quarantined == 1
+
+
+def test_progress_names_each_file_as_it_is_read(con, tmp_path):
+    data = extracts(tmp_path, ledger=[ledger_row("E1")])
+    messages: list[str] = []
+
+    load_extracts(con, data, config_from_mapping({}), progress=messages.append)
+
+    assert "ledger: reading ledger.csv (1 of 1)" in messages
+    assert "gateway: reading gateway.csv (1 of 1)" in messages

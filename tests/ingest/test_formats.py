@@ -124,3 +124,12 @@ def test_a_jsonl_line_that_is_not_utf8_is_malformed_and_later_lines_keep_their_n
     ((_, line, _, _, reason),) = quarantine(con)
     assert line == 2
     assert reason.startswith("malformed row: invalid UTF-8")
+
+
+def test_a_jsonl_file_with_a_bom_reads_its_first_record(con, tmp_path):
+    data = extracts(tmp_path)
+    (data / "ledger.jsonl").write_bytes(b"\xef\xbb\xbf" + json.dumps(ledger_record("E1")).encode())
+
+    load(con, data)
+
+    assert column(con, "ledger", "entry_id") == ["E1"]
