@@ -18,6 +18,7 @@ from recon.cli import CONFIG_OPTIONS, add_config_options, config_from_args
 from recon.config import parse_timestamp
 from recon.errors import ConfigError
 from recon.exit_codes import ExitCode
+from recon.incident.window import DEFAULT_MARGIN_MINUTES
 
 DEFAULT_API_URL = "http://127.0.0.1:4200/api"
 NIGHTLY_CRON = "0 2 * * *"
@@ -62,7 +63,7 @@ def register(commands: Any) -> None:
         type=int,
         default=None,
         metavar="MINUTES",
-        help="minutes added before the start and after the end (default 30)",
+        help=f"minutes added before the start and after the end (default {DEFAULT_MARGIN_MINUTES})",
     )
     _runs_dir(incident)
     add_config_options(incident)
@@ -103,8 +104,6 @@ def run_nightly(args: argparse.Namespace) -> int:
 
 
 def run_incident(args: argparse.Namespace) -> int:
-    from flows.incident_rerun import DEFAULT_MARGIN_MINUTES, incident_rerun
-
     config = config_from_args(args)
     start = parse_timestamp(args.start, config.timezone)
     end = parse_timestamp(args.end, config.timezone)
@@ -113,6 +112,8 @@ def run_incident(args: argparse.Namespace) -> int:
     margin = DEFAULT_MARGIN_MINUTES if args.margin is None else args.margin
     if margin < 0:
         raise ConfigError(f"--margin must not be negative, got {margin}")
+    from flows.incident_rerun import incident_rerun
+
     _say(f"incident {args.incident_id} rerun over {start} .. {end} ±{margin} min ({_where()})")
     state = incident_rerun(
         incident_id=args.incident_id,

@@ -22,10 +22,9 @@ from flows.steps import STEP, RunFolder
 from recon.config import Config, load_config, parse_timestamp
 from recon.exit_codes import ExitCode
 from recon.incident.impact import HTML_NAME, IncidentWindow, write_incident_impact
+from recon.incident.window import DEFAULT_MARGIN_MINUTES
 from recon.landing import Landing, dates_touched, landing_location
 from recon.pipeline import RunResult, new_run_id
-
-DEFAULT_MARGIN_MINUTES = 30
 
 
 def incident_window(

@@ -9,6 +9,10 @@ import duckdb
 from recon.errors import ConfigError
 from recon.sql import load_sql
 
+# minutes around an incident window that a rerun also covers: breaks show up a little before
+# an outage is declared and keep coming in after it is over (one grace period by default)
+DEFAULT_MARGIN_MINUTES = 30
+
 
 def keep_window(con: duckdb.DuckDBPyConnection, start: datetime, end: datetime) -> None:
     """Drop findings whose `event_at` is outside [start, end]; heal only transfers inside it.
