@@ -109,7 +109,13 @@ def main() -> None:
                         score.get("recall", "-"),
                     ]
                 )
-                if not ok:
+                if ok:
+                    print(
+                        f"  {m.label}: {m.seconds:.1f} s, peak RSS {m.peak_rss_mb:,.0f} MB, "
+                        f"{score['found']} findings, recall {score['recall']}",
+                        flush=True,
+                    )
+                else:
                     print(f"  {m.label} did not finish: {m.stopped or m.output_tail}", flush=True)
 
     print()
