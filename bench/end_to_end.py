@@ -20,11 +20,13 @@ import argparse
 import shutil
 import sys
 import tempfile
+from collections import Counter
 from pathlib import Path
 
 from _common import (
     BENCH,
     CUTOFF,
+    Measurement,
     agreement,
     dataset,
     findings_of,
@@ -54,12 +56,26 @@ def main() -> None:
     a = ap.parse_args()
 
     rows, results = [], []
+
+    def record(size: int, m: Measurement, out: Path, truth: Counter) -> None:
+        """Score one finished run against the answer key, keep and print it at once."""
+        ok = m.returncode in (0, 1) and not m.stopped
+        score = agreement(truth, findings_of(out)) if ok else {}
+        results.append({"size": size, "measurement": m, "agreement": score})
+        status = "ok" if ok else (m.stopped or f"exit {m.returncode}")
+        rows.append(
+            [f"{size:,}", m.label, m.seconds, m.peak_rss_mb, status, score.get("found", "-"),
+             score.get("precision", "-"), score.get("recall", "-")]
+        )  # fmt: skip
+        detail = f"recall {score['recall']}" if ok else (m.stopped or m.output_tail)
+        line = f"  {m.label}: {m.seconds:.1f} s, peak RSS {m.peak_rss_mb:,.0f} MB, {status}"
+        print(f"{line}, {detail}", flush=True)
+
     for size in a.sizes:
         root = dataset(size, "parquet", a.seed)
         data, truth = root / "data", findings_of(root / "truth" / "truth.csv")
         with tempfile.TemporaryDirectory(prefix="recon-bench-") as tmp:
             work = Path(tmp)
-            runs = []
             cmd = [
                 *recon_command(), "run", "--data-dir", str(data), "--out", str(work / "recon"),
                 "--store", str(work / "store.duckdb"), "--config", str(root / "recon.toml"),
@@ -68,9 +84,8 @@ def main() -> None:
             if a.threads:
                 cmd += ["--threads", str(a.threads)]
             print(f"[{size:,}] recon run ...", flush=True)
-            runs.append(
-                (measure("recon", cmd, timeout=a.timeout), work / "recon" / "exceptions.csv")
-            )
+            m = measure("recon", cmd, timeout=a.timeout)
+            record(size, m, work / "recon" / "exceptions.csv", truth)
             bare = [
                 sys.executable, str(BENCH / "bare_duckdb.py"), "--data-dir", str(data),
                 "--cutoff", CUTOFF, "--out", str(work / "bare.csv"),
@@ -79,7 +94,7 @@ def main() -> None:
             if a.threads:
                 bare += ["--threads", str(a.threads)]
             print(f"[{size:,}] bare duckdb ...", flush=True)
-            runs.append((measure("bare_duckdb", bare, timeout=a.timeout), work / "bare.csv"))
+            record(size, measure("bare_duckdb", bare, timeout=a.timeout), work / "bare.csv", truth)
             if not a.skip_pandas:
                 pandas = [
                     sys.executable, str(BENCH / "pandas_baseline.py"), "--data-dir", str(data),
@@ -92,32 +107,7 @@ def main() -> None:
                     timeout=a.pandas_timeout,
                     max_rss_mb=a.pandas_max_rss_gb * 1024,
                 )
-                runs.append((m, work / "pandas.csv"))
-            for m, out in runs:
-                ok = m.returncode in (0, 1) and not m.stopped
-                score = agreement(truth, findings_of(out)) if ok else {}
-                results.append({"size": size, "measurement": m, "agreement": score})
-                rows.append(
-                    [
-                        f"{size:,}",
-                        m.label,
-                        m.seconds,
-                        m.peak_rss_mb,
-                        "ok" if ok else (m.stopped or f"exit {m.returncode}"),
-                        score.get("found", "-"),
-                        score.get("precision", "-"),
-                        score.get("recall", "-"),
-                    ]
-                )
-                if ok:
-                    print(
-                        f"  {m.label}: {m.seconds:.1f} s, peak RSS {m.peak_rss_mb:,.0f} MB, "
-                        f"{score['found']} findings, recall {score['recall']}",
-                        flush=True,
-                    )
-                else:
-                    print(f"  {m.label} did not finish: {m.stopped or m.output_tail}", flush=True)
-
+                record(size, m, work / "pandas.csv", truth)
     print()
     print_table(
         ["transfers", "tool", "wall s", "peak RSS MB", "status", "findings", "precision", "recall"],
