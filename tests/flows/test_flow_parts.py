@@ -214,3 +214,27 @@ def test_summary_markdown_names_the_run_the_counts_and_the_largest_case(exceptio
     assert "| EX-2 | HALF_COMPLETED / DEBIT_WITHOUT_CREDIT | T2 | C2 | 900.50 CNY" in text
     assert "Compensation proposed: CNY 1.25 to 2 customer(s)." in text
     assert "runs/run-2/out/report.html" in text
+
+
+def test_nightly_deployment_runs_at_two_in_the_configured_zone_and_incident_on_demand():
+    from flows.deploy import build_deployments
+
+    nightly, incident = build_deployments(
+        timezone="Asia/Shanghai",
+        config_path="/etc/recon/recon.toml",
+        overrides={"store": "/var/recon/recon.duckdb"},
+        runs_dir="/var/recon/runs",
+        cron="0 2 * * *",
+    )
+    (schedule,) = nightly.schedules
+    assert (schedule.schedule.cron, schedule.schedule.timezone) == ("0 2 * * *", "Asia/Shanghai")
+    assert incident.schedules == []
+    assert (nightly.entrypoint, incident.entrypoint) == (
+        "flows.nightly.nightly",
+        "flows.incident_rerun.incident_rerun",
+    )
+    assert incident.parameters == {
+        "config_path": "/etc/recon/recon.toml",
+        "overrides": {"store": "/var/recon/recon.duckdb"},
+        "runs_dir": "/var/recon/runs",
+    }
