@@ -67,12 +67,14 @@ def write_source(
     rename = rename or {}
     columns = [row[0] for row in con.sql(f"DESCRIBE SELECT * FROM {quote_ident(view)}").fetchall()]
     out_cols = [c for c in columns if c != "part"]
-    select_cols = ", ".join(
-        _column(c, rename.get(c, c), cast_flag=fmt == "jsonl") for c in out_cols
-    )
     written = []
     for part in range(parts):
         path = data_dir / part_name(source, part, parts, fmt)
+        json_numbers = fmt == "jsonl" and part % 2 == 1
+        select_cols = ", ".join(
+            _column(c, rename.get(c, c), json=fmt == "jsonl", numbers=json_numbers)
+            for c in out_cols
+        )
         union = " UNION ALL ".join(
             f"SELECT {select_cols} FROM {quote_ident(t)} WHERE part = $part"
             for t in (view, *extras)
@@ -96,12 +98,18 @@ def write_source(
     return written
 
 
-def _column(ours: str, theirs: str, *, cast_flag: bool) -> str:
-    """One output column under the extract's own name; JSON lines carry the flag as a JSON
-    boolean, everything else as text."""
+def _column(ours: str, theirs: str, *, json: bool, numbers: bool) -> str:
+    """One output column under the extract's own name. JSON lines carry the flag as a JSON
+    boolean and, with `numbers` (every second file), amounts that parse as JSON numbers, so
+    both forms the contract allows appear; everything else is text."""
     value = quote_ident(ours)
-    if cast_flag and ours == "invoice_required":
+    if json and ours == "invoice_required":
         value = f"{value}::BOOLEAN"
+    elif numbers and ours in ("amount", "fee"):
+        value = (
+            f"CASE WHEN try_cast({value} AS DECIMAL(18, 2)) IS NOT NULL THEN {value}::JSON "
+            f"ELSE to_json({value}) END"
+        )
     return f"{value} AS {quote_ident(theirs)}"
 
 

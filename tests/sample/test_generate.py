@@ -292,3 +292,14 @@ def test_unknown_renamed_column_is_refused(tmp_path: Path) -> None:
         generate(
             tmp_path, transfers=300, seed=1, business_date=DAY, columns={"gateway": {"x": "y"}}
         )
+
+
+def test_jsonl_amounts_are_strings_in_one_file_and_numbers_in_the_next(tmp_path: Path) -> None:
+    result = generate(tmp_path, transfers=300, seed=2, business_date=DAY, fmt="jsonl", parts=2)
+    first = json.loads((result.data_dir / "gateway.jsonl").read_text("utf-8").splitlines()[0])
+    second = json.loads(
+        (result.data_dir / "gateway_part2.jsonl").read_text("utf-8").splitlines()[0]
+    )
+    assert isinstance(first["amount"], str)
+    assert isinstance(second["amount"], float)
+    assert isinstance(second["invoice_required"], bool | None)
