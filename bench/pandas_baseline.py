@@ -11,6 +11,7 @@ evidence, store or reports. Used by bench/end_to_end.py as the "pandas" column.
 from __future__ import annotations
 
 import argparse
+from decimal import Decimal
 from pathlib import Path
 
 import pandas as pd
@@ -130,67 +131,58 @@ def findings(
         ledger[(ledger.direction == "D") & ledger.entry_id.isin(reversed_ids)].txn_ref
     )
 
-    out: list[tuple[str, str, str]] = []
-    add = out.extend
-    add(("DUPLICATE_DEBIT", "SAME_REQUEST", t) for t in same.txn_ref)
-    add(("DUPLICATE_DEBIT", "SUSPECTED_RETRY", t) for t in retry.txn_ref)
+    parts: list[pd.DataFrame] = []
+
+    def add(type_: str, subtype: str, refs: pd.Series | pd.Index) -> None:
+        parts.append(pd.DataFrame({"type": type_, "subtype": subtype, "txn_ref": list(refs)}))
+
+    add("DUPLICATE_DEBIT", "SAME_REQUEST", same.txn_ref)
+    add("DUPLICATE_DEBIT", "SUSPECTED_RETRY", retry.txn_ref)
     add(
-        ("DUPLICATE_DEBIT", "GATEWAY_DOUBLE_CHARGE", t)
-        for t in ok[ok.groupby("txn_ref").cumcount() > 0].txn_ref
+        "DUPLICATE_DEBIT", "GATEWAY_DOUBLE_CHARGE", ok[ok.groupby("txn_ref").cumcount() > 0].txn_ref
     )
     joined = debits.join(credits.rename("credit"), how="left")
-    short = joined[
-        joined.apply(lambda r: r.debit > (r.credit if pd.notna(r.credit) else 0), axis=1)
-    ]
-    add(("HALF_COMPLETED", "DEBIT_WITHOUT_CREDIT", t) for t in short.index)
+    add(
+        "HALF_COMPLETED",
+        "DEBIT_WITHOUT_CREDIT",
+        joined.index[joined.debit > joined.credit.fillna(Decimal(0))],
+    )
     pending = ledger[
         (ledger.status == "PENDING")
         & (ledger.posted_at < cutoff - pd.Timedelta(minutes=sla))
         & ledger.txn_ref.isin(live)
     ]
-    add(("HALF_COMPLETED", "STUCK_PENDING", t) for t in sorted(set(pending.txn_ref)))
+    add("HALF_COMPLETED", "STUCK_PENDING", pending.txn_ref.drop_duplicates())
+    refs = debits.index
     add(
-        ("HALF_COMPLETED", "BOOKED_GATEWAY_FAILED", t)
-        for t in debits.index
-        if t in external and t not in success
+        "HALF_COMPLETED",
+        "BOOKED_GATEWAY_FAILED",
+        refs[refs.isin(external) & ~refs.isin(success)],
     )
-    add(("HALF_COMPLETED", "GATEWAY_NOT_BOOKED", t) for t in success - booked_refs)
+    add("HALF_COMPLETED", "GATEWAY_NOT_BOOKED", sorted(success - booked_refs))
     told_ok = channel[(channel.status == "SUCCESS") & channel.txn_ref.isin(live)]
     add(
-        ("HALF_COMPLETED", "CHANNEL_SUCCESS_NOT_BOOKED", t)
-        for t in told_ok.txn_ref
-        if t not in booked_refs
+        "HALF_COMPLETED",
+        "CHANNEL_SUCCESS_NOT_BOOKED",
+        told_ok.txn_ref[~told_ok.txn_ref.isin(booked_refs)],
     )
     told_failed = channel[channel.status.isin(["FAILED", "TIMEOUT"])]
     failed_booked = told_failed.merge(counted, on="request_id", suffixes=("_c", ""))
-    add(
-        ("HALF_COMPLETED", "CHANNEL_FAILED_BUT_BOOKED", t)
-        for t in failed_booked.txn_ref.drop_duplicates()
-    )
+    add("HALF_COMPLETED", "CHANNEL_FAILED_BUT_BOOKED", failed_booked.txn_ref.drop_duplicates())
     with_paid = debits.join(paid[["amount"]].rename(columns={"amount": "paid"}), how="inner")
+    add("AMOUNT_MISMATCH", "LEDGER_GATEWAY", with_paid.index[with_paid.amount != with_paid.paid])
+    required = paid.invoice_required.isna() | (paid.invoice_required == True)  # noqa: E712
     add(
-        ("AMOUNT_MISMATCH", "LEDGER_GATEWAY", t)
-        for t, row in with_paid.iterrows()
-        if row.amount != row.paid
-    )
-    required = paid.invoice_required.map(lambda v: True if pd.isna(v) else bool(v))
-    add(
-        ("INVOICE", "MISSING", t)
-        for t in paid.index
-        if t in debits.index and required[t] and t not in issued_refs
+        "INVOICE",
+        "MISSING",
+        paid.index[paid.index.isin(refs) & required & ~paid.index.isin(issued_refs)],
     )
     inv_paid = inv.merge(paid[["amount"]].rename(columns={"amount": "paid"}), on="txn_ref")
-    add(
-        ("INVOICE", "AMOUNT_MISMATCH", t)
-        for t in inv_paid[inv_paid.amount != inv_paid.paid].txn_ref
-    )
-    add(
-        ("INVOICE", "ON_FAILED_PAYMENT", t)
-        for t in inv.txn_ref
-        if t not in success or t in reversed_debit_refs
-    )
-    add(("INVOICE", "DUPLICATE", t) for t in inv[inv.groupby("txn_ref").cumcount() > 0].txn_ref)
-    return pd.DataFrame(out, columns=["type", "subtype", "txn_ref"])
+    add("INVOICE", "AMOUNT_MISMATCH", inv_paid[inv_paid.amount != inv_paid.paid].txn_ref)
+    failed = ~inv.txn_ref.isin(success) | inv.txn_ref.isin(reversed_debit_refs)
+    add("INVOICE", "ON_FAILED_PAYMENT", inv.txn_ref[failed])
+    add("INVOICE", "DUPLICATE", inv[inv.groupby("txn_ref").cumcount() > 0].txn_ref)
+    return pd.concat(parts, ignore_index=True)
 
 
 def main() -> None:
