@@ -138,7 +138,7 @@ def source_checks(rules: SourceRules) -> list[Rule]:
                 Rule(
                     column.name,
                     f"unparseable {_NOUN[column.kind]}",
-                    f"{typed} IS NULL AND nullif(trim({raw}), '') IS NOT NULL",
+                    f"{typed} IS NULL AND recon_text({raw}) IS NOT NULL",
                 )
             )
         if not column.nullable:
@@ -218,7 +218,7 @@ def _typed(column: ColumnRule) -> str:
 def _unparsed(column: ColumnRule) -> str:
     """The text of a field that did not parse: "same content" compares it instead."""
     typed = quote_ident(column.name)
-    return f"CASE WHEN {typed} IS NULL THEN nullif(trim({_raw(column.name)}), '') END"
+    return f"CASE WHEN {typed} IS NULL THEN recon_text({_raw(column.name)}) END"
 
 
 def _raw(name: str) -> str:
