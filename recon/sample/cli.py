@@ -72,6 +72,10 @@ def register(subparsers: Any) -> None:
         help="also write late/ledger_late.* (credits that arrive after the run) and truth_late/ "
         "(the answer key of a rerun with that file copied into data/)",
     )
+    parser.add_argument(
+        "--thousands-separator",
+        help="write CSV amounts as 1,234.50 (e.g. ','); recon.toml names it",
+    )
     parser.add_argument("--memory-limit", help="DuckDB memory limit while generating, e.g. 2GB")
     parser.set_defaults(handler=_generate)
 
@@ -112,6 +116,7 @@ def _generate(args: argparse.Namespace) -> int:
         columns=renames(args.rename),
         truncate=args.truncate,
         late_credits=args.late_credits,
+        thousands_separator=args.thousands_separator,
         memory_limit=args.memory_limit,
     )
     seconds = (datetime.now().astimezone() - started).total_seconds()

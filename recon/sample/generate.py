@@ -69,6 +69,7 @@ def generate(
     columns: Mapping[str, Mapping[str, str]] | None = None,
     truncate: str | None = None,
     late_credits: bool = False,
+    thousands_separator: str | None = None,
     memory_limit: str | None = None,
     threads: int | None = None,
 ) -> GenerationResult:
@@ -78,7 +79,8 @@ def generate(
     currency; recon.toml maps it), `columns` (per source, our column -> the extract's own
     name; recon.toml maps them back), `truncate` (a source whose last file loses its last
     tenth of rows after its sidecar was written: recon must stop with exit 2),
-    `late_credits` (late/ledger_late.* and truth_late/: the rerun after credits arrived).
+    `late_credits` (late/ledger_late.* and truth_late/: the rerun after credits arrived),
+    `thousands_separator` (CSV amounts as "1,234.50"; recon.toml names it).
     """
     spec = GenerationSpec(
         transfers=transfers,
@@ -96,6 +98,7 @@ def generate(
         currency_alias=currency_alias,
         columns=MappingProxyType(dict(columns or {})),
         truncate=truncate,
+        thousands_separator=thousands_separator,
     )
     out_dir = Path(out_dir)
     data_dir, truth_dir = out_dir / "data", out_dir / "truth"
@@ -207,6 +210,7 @@ def _write_extracts(
             control_totals=spec.control_totals,
             rename=spec.columns.get(source),
             truncate=spec.truncate == source,
+            separator=spec.thousands_separator,
         )
         files.extend(written)
         read = sum(f.rows for f in written)
@@ -299,6 +303,7 @@ def _write_late_credits(
         encoding=spec.encoding,
         control_totals=spec.control_totals,
         rename=spec.columns.get("ledger"),
+        separator=spec.thousands_separator,
     )
     added = sum(f.rows for f in written)
     after = dict(rows)
@@ -320,6 +325,8 @@ def _write_config(out_dir: Path, spec: GenerationSpec, layout: SlotLayout) -> Pa
         f"clearing_accounts = [{accounts}]\n"
         f'cutoff = "{layout.cutoff.isoformat()}"\n'
     )
+    if spec.thousands_separator:
+        text += f"thousands_separator = {_toml(spec.thousands_separator)}\n"
     if spec.currency_alias:
         text += f"currency_aliases = {{ {_toml(spec.currency_alias)} = {_toml(spec.currency)} }}\n"
     for source, mapping in spec.columns.items():

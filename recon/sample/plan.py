@@ -66,6 +66,8 @@ class GenerationSpec:
     columns: Mapping[str, Mapping[str, str]] = field(default_factory=lambda: MappingProxyType({}))
     # a source whose last file loses its last tenth of rows after its sidecar is written
     truncate: str | None = None
+    # CSV amounts written as "1,234.50" (recon.toml names the separator)
+    thousands_separator: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,14 @@ def check_spec(spec: GenerationSpec) -> ZoneInfo:
         raise ConfigError(f"truncate: unknown source {spec.truncate!r}")
     if spec.truncate is not None and not spec.control_totals:
         raise ConfigError("truncate needs control totals: the sidecar is what shows the cut")
+    if spec.thousands_separator is not None:
+        if spec.fmt != "csv":
+            raise ConfigError("thousands_separator applies to CSV amounts only")
+        if spec.thousands_separator not in (",", " ", "'", "_"):
+            raise ConfigError(
+                "thousands_separator must be one of , ' _ or a space, "
+                f"got {spec.thousands_separator!r}"
+            )
     for name in ("parts", "outage_minutes"):
         if getattr(spec, name) < 1:
             raise ConfigError(f"{name} must be at least 1, got {getattr(spec, name)}")

@@ -58,11 +58,13 @@ def write_source(
     control_totals: bool,
     rename: Mapping[str, str] | None = None,
     truncate: bool = False,
+    separator: str | None = None,
 ) -> list[WrittenFile]:
     """Write `view` (plus the artefact tables `extras`, appended per part) as `parts` files.
 
     `rename` maps our column names to the extract's own; `truncate` cuts the last tenth of the
-    last file's rows after its sidecar is written, as a broken transfer would.
+    last file's rows after its sidecar is written, as a broken transfer would; `separator`
+    writes CSV amounts (and the sidecar's amount_sum) with a thousands separator.
     """
     rename = rename or {}
     columns = [row[0] for row in con.sql(f"DESCRIBE SELECT * FROM {quote_ident(view)}").fetchall()]
@@ -72,23 +74,30 @@ def write_source(
         path = data_dir / part_name(source, part, parts, fmt)
         json_numbers = fmt == "jsonl" and part % 2 == 1
         select_cols = ", ".join(
-            _column(c, rename.get(c, c), json=fmt == "jsonl", numbers=json_numbers)
+            _column(
+                c,
+                rename.get(c, c),
+                json=fmt == "jsonl",
+                numbers=json_numbers,
+                grouped=bool(separator),
+            )
             for c in out_cols
         )
         union = " UNION ALL ".join(
             f"SELECT {select_cols} FROM {quote_ident(t)} WHERE part = $part"
             for t in (view, *extras)
         )
-        con.execute(
-            f"COPY ({union}) TO $path {COPY_OPTIONS[fmt]}", {"part": part, "path": str(path)}
-        )
-        rows, amount_sum = _totals(con, path, fmt, rename.get("amount", "amount"))
+        params: dict[str, object] = {"part": part, "path": str(path)}
+        if separator:
+            params["sep"] = separator
+        con.execute(f"COPY ({union}) TO $path {COPY_OPTIONS[fmt]}", params)
+        rows, amount_sum = _totals(con, path, fmt, rename.get("amount", "amount"), separator)
         if fmt == "csv" and not _is_utf8(encoding):
             transcode(path, encoding)
         if control_totals:
             sidecar = path.with_name(path.name + ".control.json")
             sidecar.write_text(
-                json.dumps({"rows": rows, "amount_sum": f"{amount_sum:.2f}"}) + "\n",
+                json.dumps({"rows": rows, "amount_sum": _grouped(amount_sum, separator)}) + "\n",
                 encoding="utf-8",
             )
         cut = truncate and part == parts - 1
@@ -98,19 +107,29 @@ def write_source(
     return written
 
 
-def _column(ours: str, theirs: str, *, json: bool, numbers: bool) -> str:
+def _column(ours: str, theirs: str, *, json: bool, numbers: bool, grouped: bool) -> str:
     """One output column under the extract's own name. JSON lines carry the flag as a JSON
     boolean and, with `numbers` (every second file), amounts that parse as JSON numbers, so
-    both forms the contract allows appear; everything else is text."""
+    both forms the contract allows appear; with `grouped`, amounts that parse get the bound
+    thousands separator `$sep` ("1,234.50"); everything else is text."""
     value = quote_ident(ours)
+    parses = f"try_cast({value} AS DECIMAL(18, 2)) IS NOT NULL"
     if json and ours == "invoice_required":
         value = f"{value}::BOOLEAN"
     elif numbers and ours in ("amount", "fee"):
+        value = f"CASE WHEN {parses} THEN {value}::JSON ELSE to_json({value}) END"
+    elif grouped and ours in ("amount", "fee"):
         value = (
-            f"CASE WHEN try_cast({value} AS DECIMAL(18, 2)) IS NOT NULL THEN {value}::JSON "
-            f"ELSE to_json({value}) END"
+            f"CASE WHEN {parses} THEN "
+            f"replace(format('{{:,}}', split_part({value}, '.', 1)::BIGINT), ',', $sep)"
+            f" || '.' || split_part({value}, '.', 2) ELSE {value} END"
         )
     return f"{value} AS {quote_ident(theirs)}"
+
+
+def _grouped(amount: Decimal, separator: str | None) -> str:
+    """An amount as the sidecar writes it: with the source's thousands separator, if any."""
+    return f"{amount:,.2f}".replace(",", separator) if separator else f"{amount:.2f}"
 
 
 def cut_tail(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, keep: int) -> int:
@@ -133,7 +152,7 @@ def cut_tail(con: duckdb.DuckDBPyConnection, path: Path, fmt: str, keep: int) ->
 
 
 def _totals(
-    con: duckdb.DuckDBPyConnection, path: Path, fmt: str, amount: str
+    con: duckdb.DuckDBPyConnection, path: Path, fmt: str, amount: str, separator: str | None
 ) -> tuple[int, Decimal]:
     """Rows and the sum of every amount that parses as a decimal, read back from the file."""
     reader = {
@@ -142,10 +161,10 @@ def _totals(
         "jsonl": "read_json($path, format = 'newline_delimited')",
     }[fmt]
     rows, total = con.execute(
-        f"SELECT count(*), "
-        f"coalesce(sum(try_cast({quote_ident(amount)}::VARCHAR AS DECIMAL(18, 2))), 0) "
+        f"SELECT count(*), coalesce(sum(try_cast("
+        f"replace({quote_ident(amount)}::VARCHAR, $sep, '') AS DECIMAL(18, 2))), 0) "
         f"FROM {reader}",
-        {"path": str(path)},
+        {"path": str(path), "sep": separator or "\x00"},
     ).fetchall()[0]
     return int(rows), Decimal(total)
 

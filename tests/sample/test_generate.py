@@ -303,3 +303,15 @@ def test_jsonl_amounts_are_strings_in_one_file_and_numbers_in_the_next(tmp_path:
     assert isinstance(first["amount"], str)
     assert isinstance(second["amount"], float)
     assert isinstance(second["invoice_required"], bool | None)
+
+
+def test_thousands_separator_groups_csv_amounts_and_the_sidecar_sum(tmp_path: Path) -> None:
+    result = generate(tmp_path, transfers=300, seed=2, business_date=DAY, thousands_separator=",")
+    amounts = [r["amount"] for r in rows_of(result.data_dir / "ledger.csv")]
+    big = [a for a in amounts if Decimal(a.replace(",", "")) >= 1000]
+    assert big
+    assert all("," in a for a in big)
+    sidecar = json.loads((result.data_dir / "ledger.csv.control.json").read_text("utf-8"))
+    total = sum(Decimal(a.replace(",", "")) for a in amounts)
+    assert sidecar["amount_sum"] == f"{total:,.2f}"
+    assert load_config(result.config_path).thousands_separator == ","
