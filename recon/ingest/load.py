@@ -29,7 +29,7 @@ from recon.ingest.jsonl_reader import jsonl_rows
 from recon.ingest.parquet_reader import parquet_rows
 from recon.ingest.raw import MalformedRow
 from recon.ingest.rules import SourceRules, source_rules
-from recon.ingest.scan import FileScan, scan_file
+from recon.ingest.scan import FileScan, blank_lines, scan_file
 from recon.ingest.settle import FileCounts, find_duplicates, settle
 from recon.ingest.stage import (
     Parsing,
@@ -77,17 +77,8 @@ def load_extracts(
         TemporaryDirectory(prefix="recon-ingest-") as tmp,
         ThreadPoolExecutor(max_workers=1) as pool,
     ):
-        # hashing runs beside DuckDB's reading; blank lines are found in the same pass
-        scans = {
-            path: pool.submit(
-                scan_file,
-                path,
-                find_blank_lines=file_format(path.name) == "csv"
-                and not needs_transcoding(config.source(source).encoding),
-            )
-            for source, paths in plan.items()
-            for path in paths
-        }
+        # hashing (and counting lines) runs beside DuckDB's reading
+        scans = {path: pool.submit(scan_file, path) for paths in plan.values() for path in paths}
         try:
             for source in SOURCES:
                 loaded[source] = _load_source(
@@ -172,7 +163,7 @@ def _read_file(
     if fmt != "parquet" and needs_transcoding(settings.encoding):
         readable = utf8_copy(path, settings.encoding, tmp)
     malformed: tuple[MalformedRow, ...] = ()
-    blank_lines: tuple[int, ...] = ()
+    blanks: tuple[int, ...] = ()
     if fmt == "parquet":
         rows = parquet_rows(path, rules=rules, mapping=mapping)
     elif fmt == "jsonl":
@@ -181,11 +172,12 @@ def _read_file(
     else:
         rows = csv_rows(readable, rules=rules, mapping=mapping, shown_as=path)
         clear_rejects(con)
-    insert_rows(con, rules, rows, file_no=number, file=str(path), parsing=parsing)
+    inserted = insert_rows(con, rules, rows, file_no=number, file=str(path), parsing=parsing)
     if fmt == "csv":
         malformed = rejected_rows(con, rows.amount_position)
-        scanned = scan_file(readable) if readable != path else scan.result()
-        blank_lines = scanned.blank_lines
+        lines = (scan_file(readable) if readable != path else scan.result()).lines
+        if lines != 1 + inserted + len(malformed):  # some lines are neither header nor row
+            blanks = blank_lines(readable)
     if fmt == "jsonl":
         con.execute(f"DROP TABLE IF EXISTS {quote_ident(table)}")
     shift_lines(
@@ -193,7 +185,7 @@ def _read_file(
         rules,
         file_no=number,
         first_line=rows.first_line,
-        skipped=[*rows.skipped, *blank_lines, *(m.line for m in malformed if fmt == "csv")],
+        skipped=[*rows.skipped, *blanks, *(m.line for m in malformed if fmt == "csv")],
     )
     return malformed
 

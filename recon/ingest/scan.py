@@ -1,4 +1,5 @@
-"""One streaming pass over a file: its SHA-256 (recorded with the run) and its blank lines.
+"""Streaming passes over a file: its SHA-256 and line count (always), its blank lines (when
+needed).
 
 DuckDB's CSV reader skips blank lines without a trace, so the line numbers of the rows after
 one would drift; knowing where they are keeps every reported line the physical line.
@@ -17,29 +18,42 @@ _BLANK = (b"\n\n", b"\n\r\n")  # a newline directly followed by an empty (or CR-
 @dataclass(frozen=True)
 class FileScan:
     sha256: str
-    blank_lines: tuple[int, ...]  # 1-based physical line numbers of empty lines
+    lines: int  # physical lines; a last line without a newline counts too
 
 
-def scan_file(path: Path, *, find_blank_lines: bool = True) -> FileScan:
-    """SHA-256 of the file's bytes and (for text files) the numbers of its empty lines.
+def scan_file(path: Path) -> FileScan:
+    """SHA-256 of the file's bytes and its number of lines, in one streaming pass.
 
-    Searching is done with bytes.find/count (C speed); a line holding only a carriage return
-    counts as empty.
+    The line count tells whether DuckDB's rows and rejects account for every line of a CSV;
+    only when they do not is the file searched for blank lines (`blank_lines`).
     """
     digest = hashlib.sha256()
-    blanks: list[int] = []
+    newlines = 0
+    last = b"\n"
+    with open(path, "rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+            newlines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return FileScan(digest.hexdigest(), newlines + (0 if last == b"\n" else 1))
+
+
+def blank_lines(path: Path) -> tuple[int, ...]:
+    """The 1-based numbers of the empty lines of a text file (a lone CR counts as empty).
+
+    Searching is done with bytes.find/count (C speed), chunk by chunk.
+    """
+    found: list[int] = []
     # the file starts as if after a newline ("line 0"), so an empty first line is found too
     newlines = 1  # newlines seen so far, that virtual one included
     tail = b"\n"
     with open(path, "rb") as handle:
         while chunk := handle.read(CHUNK):
-            digest.update(chunk)
-            if find_blank_lines:
-                window = tail + chunk
-                blanks.extend(_blank_lines(window, len(tail), newlines - tail.count(b"\n")))
-                newlines += chunk.count(b"\n")
-                tail = window[-2:]
-    return FileScan(digest.hexdigest(), tuple(blanks))
+            window = tail + chunk
+            found.extend(_blank_lines(window, len(tail), newlines - tail.count(b"\n")))
+            newlines += chunk.count(b"\n")
+            tail = window[-2:]
+    return tuple(found)
 
 
 def _blank_lines(window: bytes, carried: int, newlines_before: int) -> list[int]:

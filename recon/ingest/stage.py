@@ -73,8 +73,9 @@ def insert_rows(
     file_no: int,
     file: str,
     parsing: Parsing,
-) -> None:
-    """Type the rows of one file into the source's table (`file` is recorded as `_file`)."""
+) -> int:
+    """Type the rows of one file into the source's table (`file` is recorded as `_file`);
+    the number of rows inserted."""
     checks = source_checks(rules)
     parsed = [c for c in rules.columns if c.kind != "text"]
     sql = load_sql("recon.ingest", "insert_rows").format(
@@ -95,7 +96,7 @@ def insert_rows(
         "line_offset": rows.first_line - 1,
         "row_base": file_no << ROW_BITS,
     }
-    con.execute(sql, used_params(sql, params))
+    return int(con.execute(sql, used_params(sql, params)).fetchall()[0][0])
 
 
 def shift_lines(

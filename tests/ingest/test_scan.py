@@ -1,4 +1,4 @@
-"""The file scan finds blank lines wherever chunk boundaries fall."""
+"""The file scan counts lines and finds blank lines wherever chunk boundaries fall."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from recon.ingest import scan
-from recon.ingest.scan import scan_file
+from recon.ingest.scan import blank_lines, scan_file
 
 
 def blank_lines_by_hand(data: bytes) -> list[int]:
@@ -28,12 +28,14 @@ def test_blank_lines_match_a_line_by_line_count(tmp_path_factory, lines, chunk):
     original = scan.CHUNK
     scan.CHUNK = chunk
     try:
-        found = scan_file(path)
+        found = blank_lines(path)
+        scanned = scan_file(path)
     finally:
         scan.CHUNK = original
 
-    assert list(found.blank_lines) == blank_lines_by_hand(data)
-    assert found.sha256 == hashlib.sha256(data).hexdigest()
+    assert list(found) == blank_lines_by_hand(data)
+    assert scanned.sha256 == hashlib.sha256(data).hexdigest()
+    assert scanned.lines == data.count(b"\n")
 
 
 @pytest.mark.parametrize(
@@ -43,4 +45,11 @@ def test_blank_lines_match_a_line_by_line_count(tmp_path_factory, lines, chunk):
 def test_blank_lines_examples(tmp_path, data, blank):
     (tmp_path / "f.csv").write_bytes(data)
 
-    assert list(scan_file(tmp_path / "f.csv").blank_lines) == blank
+    assert list(blank_lines(tmp_path / "f.csv")) == blank
+
+
+@pytest.mark.parametrize(("data", "lines"), [(b"", 0), (b"h", 1), (b"h\n", 1), (b"h\nx", 2)])
+def test_lines_count_a_last_line_without_newline(tmp_path, data, lines):
+    (tmp_path / "f.csv").write_bytes(data)
+
+    assert scan_file(tmp_path / "f.csv").lines == lines
