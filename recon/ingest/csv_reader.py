@@ -66,12 +66,10 @@ def rejected_rows(
         MalformedRow(
             line=int(line),
             text=text,
-            reason=_reason(kinds, message),
+            reason=_reason(kinds),
             amount=_field(text, amount_position),
         )
-        for line, text, kinds, message in con.execute(
-            load_sql("recon.ingest", "csv_rejects")
-        ).fetchall()
+        for line, text, kinds in con.execute(load_sql("recon.ingest", "csv_rejects")).fetchall()
     )
 
 
@@ -89,9 +87,10 @@ def _header(path: Path, shown_as: Path) -> list[str]:
     return header
 
 
-def _reason(kinds: str, message: str) -> str:
+def _reason(kinds: str) -> str:
+    """A stable reason (reports count rows per reason); the value column holds the line."""
     labels = ", ".join(_KINDS.get(k.strip(), k.strip().lower()) for k in kinds.split(","))
-    return f"malformed row: {labels} ({message})"
+    return f"malformed row: {labels}"
 
 
 def _field(text: str, position: int | None) -> str | None:

@@ -1,5 +1,6 @@
 -- One source's rows that broke a rule (exact duplicates aside), then the later rows of a
--- conflicting key, naming the row that kept it.
+-- conflicting key. Reasons are stable texts (reports count rows per reason); the value of a
+-- conflict is the key, which finds the row that kept it.
 INSERT INTO quarantine
 SELECT $source, t._file, t._line, list_extract($rule_columns, t._rule), t._value,
        list_extract($rule_reasons, t._rule)
@@ -8,9 +9,7 @@ WHERE t._rule IS NOT NULL
   AND t._row NOT IN (SELECT _row FROM recon_ingest_duplicates)
 UNION ALL
 SELECT $source, t._file, t._line, $key, c.key,
-       'conflicting duplicate ' || $key || ': other content than the row kept at '
-           || k._file || ' line ' || k._line
+       'conflicting duplicate key: an earlier row has this ' || $key || ' with other content'
 FROM recon_ingest_conflicts AS c
 JOIN {table} AS t ON t._row = c._row
-JOIN {table} AS k ON k._row = c.kept_row
 ORDER BY 2, 3
