@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 
 class ReconError(Exception):
@@ -64,13 +65,17 @@ class ControlTotalMismatch(InputError):
 class TooManyBadRows(InputError):
     """More than `max_bad_ratio` of a source's rows were quarantined."""
 
-    def __init__(self, source: str, quarantined: int, read: int, max_ratio: str) -> None:
+    def __init__(
+        self, source: str, quarantined: int, read: int, max_ratio: str, result: Any = None
+    ) -> None:
         self.source, self.quarantined, self.read, self.max_ratio = (
             source,
             quarantined,
             read,
             max_ratio,
         )
+        # the IngestResult read so far, so a stopped run still reports its row accounting
+        self.result = result
         super().__init__(
             f"{source}: {quarantined} of {read} rows quarantined, more than max_bad_ratio"
             f" {max_ratio}; see quarantine.csv for file, line, column and reason"

@@ -22,7 +22,7 @@ import duckdb
 from recon import findings, ingest, publish, remedies, store
 from recon.config import Config, SlaPolicy
 from recon.db import connect
-from recon.errors import ReconError, TerminalError
+from recon.errors import ReconError, TerminalError, TooManyBadRows
 from recon.exit_codes import ExitCode
 from recon.model import DetectionParams, IngestResult, RunInfo, RunSummary, StoreOutcome
 
@@ -172,7 +172,12 @@ def run_reconciliation(
     with _work_connection(config, work_db) as con:
         try:
             with _timed(timings, "read", say):
-                ingested = read_and_validate(con, Path(data_dir), config, progress=say)
+                try:
+                    ingested = read_and_validate(con, Path(data_dir), config, progress=say)
+                except TooManyBadRows as err:  # still report what was read
+                    if err.result is not None:
+                        run = replace(run, files=err.result.files, counts=err.result.counts)
+                    raise
             run = replace(run, files=ingested.files, counts=ingested.counts)
             params = detection_params(config, ingested)
             run = replace(

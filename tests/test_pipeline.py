@@ -94,3 +94,26 @@ def test_a_bad_option_value_is_exit_2_with_a_message(public_scenario, tmp_path, 
     )  # fmt: skip
     assert code == ExitCode.FAILED
     assert value in capsys.readouterr().err
+
+
+def test_too_many_bad_rows_stops_the_run_but_reports_the_accounting(public_scenario, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(public_scenario / "data", data)
+    for sidecar in data.glob("*.control.json"):
+        sidecar.unlink()
+    gateway = data / "gateway.csv"
+    lines = gateway.read_text(encoding="utf-8").splitlines(keepends=True)
+    broken = [line.replace(",SUCCESS,", ",DONE,") for line in lines[1:101]]
+    gateway.write_text("".join([lines[0], *broken, *lines[101:]]), encoding="utf-8")
+
+    code = run_public(public_scenario, tmp_path / "out", tmp_path / "s.duckdb", data=data)
+
+    assert code == ExitCode.FAILED
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    assert "max_bad_ratio" in summary["error"]
+    rows = summary["rows"]["gateway"]
+    assert rows["read"] == rows["valid"] + rows["quarantined"] + rows["exact_duplicates"]
+    assert rows["quarantined"] >= 90
+    with (tmp_path / "out" / "quarantine.csv").open(encoding="utf-8") as fh:
+        reasons = {row["reason"] for row in csv.DictReader(fh) if row["source"] == "gateway"}
+    assert any("status" in reason for reason in reasons)

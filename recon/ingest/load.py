@@ -87,13 +87,13 @@ def load_extracts(
         finally:
             for future in scans.values():
                 future.cancel()
-    counts = {source: result.counts for source, result in loaded.items()}
-    _check_bad_ratio(counts, config.max_bad_ratio)
-    return IngestResult(
-        counts=MappingProxyType(counts),
-        files=tuple(f for result in loaded.values() for f in result.files),
+    result = IngestResult(
+        counts=MappingProxyType({source: part.counts for source, part in loaded.items()}),
+        files=tuple(f for part in loaded.values() for f in part.files),
         latest_timestamp=_latest_timestamp(con),
     )
+    _check_bad_ratio(result, config.max_bad_ratio)
+    return result
 
 
 def _load_source(
@@ -234,10 +234,10 @@ def _latest_timestamp(con: duckdb.DuckDBPyConnection) -> datetime | None:
     return con.execute(sql).fetchall()[0][0]
 
 
-def _check_bad_ratio(counts: Mapping[str, SourceCounts], max_ratio: Decimal) -> None:
-    for source, count in counts.items():
+def _check_bad_ratio(result: IngestResult, max_ratio: Decimal) -> None:
+    for source, count in result.counts.items():
         if count.read and Decimal(count.quarantined) / Decimal(count.read) > max_ratio:
-            raise TooManyBadRows(source, count.quarantined, count.read, str(max_ratio))
+            raise TooManyBadRows(source, count.quarantined, count.read, str(max_ratio), result)
 
 
 def _quiet(_message: str) -> None:
