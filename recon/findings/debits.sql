@@ -11,30 +11,31 @@ WHERE r.status = 'POSTED'
   AND r.posted_at >= o.posted_at;
 
 -- Each booked debit with the channel request behind it: through its own request_id, else
--- the first request that carries its txn_ref. The idempotency key counts only through the
--- debit's own request_id (a txn_ref fallback could tie unrelated legs together).
+-- (next statement) the first request that carries its txn_ref. The idempotency key counts
+-- only through the debit's own request_id: a txn_ref fallback could tie unrelated legs.
 CREATE OR REPLACE TABLE _fb_booked AS
-WITH debits AS (
-    SELECT l.entry_id, l.txn_ref, l.account_id, l.amount, l.currency, l.posted_at, l.request_id
-    FROM ledger AS l
-    ANTI JOIN _fb_reversed AS rv ON rv.entry_id = l.entry_id
-    WHERE l.direction = 'D' AND l.status = 'POSTED' AND l.reversal_of IS NULL
-),
-own AS (
-    SELECT d.*, c.request_id AS own_request, c.idempotency_key, c.credit_account, c.status
-    FROM debits AS d
-    LEFT JOIN channel AS c ON c.request_id = d.request_id
-),
-by_txn AS (
-    SELECT c.txn_ref, arg_min(c.request_id, (c.requested_at, c.request_id)) AS request_id
+SELECT l.entry_id, l.txn_ref, l.account_id, l.amount, l.currency, l.posted_at, l.request_id,
+       c.request_id IS NOT NULL AS has_request,
+       c.idempotency_key,
+       c.credit_account AS payee,
+       c.status AS told
+FROM ledger AS l
+LEFT JOIN channel AS c ON c.request_id = l.request_id
+WHERE l.direction = 'D'
+  AND l.status = 'POSTED'
+  AND l.reversal_of IS NULL
+  AND l.entry_id NOT IN (SELECT entry_id FROM _fb_reversed);
+
+-- Debits without a request of their own (few): the first request of their txn_ref.
+UPDATE _fb_booked AS b
+SET payee = f.request.payee, told = f.request.told
+FROM (
+    SELECT c.txn_ref,
+           arg_min(
+               {'payee': c.credit_account, 'told': c.status}, (c.requested_at, c.request_id)
+           ) AS request
     FROM channel AS c
-    WHERE c.txn_ref IN (SELECT txn_ref FROM own WHERE own_request IS NULL)
+    WHERE c.txn_ref IN (SELECT txn_ref FROM _fb_booked WHERE NOT has_request)
     GROUP BY c.txn_ref
-)
-SELECT o.entry_id, o.txn_ref, o.account_id, o.amount, o.currency, o.posted_at, o.request_id,
-       o.idempotency_key,
-       coalesce(o.credit_account, fc.credit_account) AS payee,
-       coalesce(o.status, fc.status) AS told
-FROM own AS o
-LEFT JOIN by_txn AS t ON o.own_request IS NULL AND t.txn_ref = o.txn_ref
-LEFT JOIN channel AS fc ON fc.request_id = t.request_id;
+) AS f
+WHERE NOT b.has_request AND b.txn_ref = f.txn_ref;
