@@ -3,15 +3,13 @@
 
 INSERT INTO _fb_found
 WITH compared AS (
-    SELECT *,
+    SELECT txn_ref, paid_amount,
            CASE WHEN booked_n > 0 THEN booked_debit ELSE booked_all_debit END AS ledger_amount
     FROM _fb_txn
     WHERE NOT in_flight AND booked_all_n > 0 AND success_n > 0
 )
 SELECT 'AMOUNT_MISMATCH|LEDGER_GATEWAY|' || txn_ref, 'AMOUNT_MISMATCH', 'LEDGER_GATEWAY',
-       txn_ref, NULL, ledger_request, channel_request, account_id,
-       abs(ledger_amount - paid_amount), currency, 'INVESTIGATE',
-       coalesce(debit_at, first_debit_at, first_at), NULL, NULL, NULL,
-       ['ledger:' || debit_entry, 'gateway:' || paid_ref]
+       txn_ref, NULL, NULL, NULL, abs(ledger_amount - paid_amount), NULL, 'INVESTIGATE', NULL,
+       NULL, NULL, NULL, ['@debit', '@payment']
 FROM compared
 WHERE ledger_amount <> paid_amount;

@@ -8,7 +8,6 @@ SELECT 'DUPLICATE_DEBIT|' || d.subtype || '|ledger:' || d.entry_id AS finding_ke
        x.txn_ref,
        o.txn_ref AS related_txn_ref,
        x.request_id,
-       t.channel_request AS alt_request_id,
        x.account_id,
        x.amount,
        x.currency,
@@ -25,23 +24,22 @@ JOIN _fb_booked AS o ON o.entry_id = d.original
 JOIN _fb_txn AS t ON t.txn_ref = x.txn_ref
 WHERE NOT t.in_flight;
 
--- The extra charge left through the gateway: recall it, refund its fee, and pay interest
--- from the transfer's debit (or, without one, from the charge itself).
+-- The extra charge left through the gateway: recall it and refund its fee. Interest runs
+-- from the transfer's debit (filled in later), or without one from the charge itself.
 INSERT INTO _fb_found
 SELECT 'DUPLICATE_DEBIT|GATEWAY_DOUBLE_CHARGE|gateway:' || g.gateway_ref AS finding_key,
        'DUPLICATE_DEBIT' AS type,
        'GATEWAY_DOUBLE_CHARGE' AS subtype,
        g.txn_ref,
        NULL AS related_txn_ref,
-       t.ledger_request AS request_id,
-       t.channel_request AS alt_request_id,
-       t.account_id,
+       NULL AS request_id,
+       NULL AS account_id,
        g.amount,
        g.currency,
        'RECALL_PAYMENT' AS proposed_action,
        g.gateway_at AS event_at,
        g.amount AS comp_basis,
-       coalesce(t.debit_at, t.first_debit_at, g.gateway_at) AS comp_from,
+       NULL AS comp_from,
        CASE WHEN $refund_gateway_fee THEN g.fee ELSE 0 END AS comp_fee,
        ['gateway:' || g.gateway_ref, 'gateway:' || g.original] AS evidence
 FROM _fb_double AS g

@@ -2,47 +2,154 @@
 -- a stable exception_id for every staged finding. Only the findings' own transfers and
 -- accounts are looked up, so this step stays small however large the extracts are.
 
+-- The found transfers' descriptive facts, from their own rows only: the first booked
+-- (non-duplicate) debit, the first debit leg, the first stale pending leg, the first
+-- request, the payment record. A request without txn_ref joins through its ledger legs.
+CREATE OR REPLACE TABLE _fb_detail AS
+WITH refs AS (
+    SELECT DISTINCT txn_ref FROM _fb_found WHERE txn_ref IS NOT NULL
+),
+legs AS (
+    SELECT l.*,
+           l.reversal_of IS NULL AND l.direction = 'D' AS debit_leg,
+           l.reversal_of IS NULL AND l.direction = 'D' AND l.status = 'POSTED'
+               AND rv.entry_id IS NULL AND d.entry_id IS NULL AS booked,
+           l.status = 'PENDING'
+               AND l.posted_at < $cutoff::TIMESTAMPTZ - to_minutes($pending_sla_minutes)
+               AS stale_pending
+    FROM ledger AS l
+    LEFT JOIN _fb_reversed AS rv ON rv.entry_id = l.entry_id
+    LEFT JOIN _fb_dup AS d ON d.entry_id = l.entry_id
+    WHERE l.txn_ref IN (SELECT txn_ref FROM refs)
+),
+ledger_detail AS (
+    SELECT txn_ref,
+           arg_min(
+               {'entry_id': entry_id, 'account_id': account_id, 'request_id': request_id,
+                'posted_at': posted_at},
+               (posted_at, entry_id)
+           ) FILTER (booked) AS booked,
+           arg_min(
+               {'account_id': account_id, 'currency': currency, 'request_id': request_id,
+                'posted_at': posted_at},
+               (posted_at, entry_id)
+           ) FILTER (debit_leg) AS debit,
+           arg_min(request_id, (posted_at, entry_id)) AS any_request,
+           arg_min(currency, (posted_at, entry_id)) AS any_currency,
+           arg_min(entry_id, (posted_at, entry_id)) FILTER (stale_pending) AS pending_entry,
+           min(posted_at) FILTER (stale_pending AND direction = 'D') AS pending_debit_at
+    FROM legs
+    GROUP BY txn_ref
+),
+channel_detail AS (
+    SELECT coalesce(c.txn_ref, rt.txn_ref) AS txn_ref,
+           arg_min(
+               {'request_id': c.request_id, 'account_id': c.debit_account,
+                'currency': c.currency},
+               (c.requested_at, c.request_id)
+           ) AS request
+    FROM channel AS c
+    LEFT JOIN _fb_request_txn AS rt ON rt.request_id = c.request_id
+    WHERE coalesce(c.txn_ref, rt.txn_ref) IN (SELECT txn_ref FROM refs)
+    GROUP BY coalesce(c.txn_ref, rt.txn_ref)
+),
+gateway_detail AS (
+    SELECT txn_ref,
+           arg_min(gateway_ref, (gateway_at, gateway_ref)) FILTER (status = 'SUCCESS')
+               AS paid_ref,
+           arg_min(currency, (gateway_at, gateway_ref)) AS currency
+    FROM gateway
+    WHERE txn_ref IN (SELECT txn_ref FROM refs)
+    GROUP BY txn_ref
+)
+SELECT r.txn_ref,
+       t.first_at,
+       l.booked.posted_at AS debit_at,
+       l.booked.entry_id AS debit_entry,
+       l.debit.posted_at AS first_debit_at,
+       coalesce(l.booked.account_id, l.debit.account_id, c.request.account_id) AS account_id,
+       coalesce(l.debit.currency, g.currency, l.any_currency, c.request.currency) AS currency,
+       coalesce(l.booked.request_id, l.debit.request_id, l.any_request) AS ledger_request,
+       c.request.request_id AS channel_request,
+       l.pending_entry,
+       l.pending_debit_at,
+       g.paid_ref
+FROM refs AS r
+LEFT JOIN _fb_txn AS t ON t.txn_ref = r.txn_ref
+LEFT JOIN ledger_detail AS l ON l.txn_ref = r.txn_ref
+LEFT JOIN channel_detail AS c ON c.txn_ref = r.txn_ref
+LEFT JOIN gateway_detail AS g ON g.txn_ref = r.txn_ref;
+
+-- Each staged finding with its blanks filled from its transfer's facts.
+CREATE OR REPLACE TABLE _fb_complete AS
+SELECT f.finding_key, f.type, f.subtype, f.txn_ref, f.related_txn_ref,
+       f.request_id, d.ledger_request, d.channel_request,
+       coalesce(f.account_id, d.account_id) AS account_id,
+       f.amount,
+       coalesce(f.currency, d.currency) AS currency,
+       f.proposed_action,
+       coalesce(f.event_at, d.debit_at, d.first_debit_at, d.first_at) AS event_at,
+       f.comp_basis,
+       coalesce(
+           f.comp_from,
+           CASE WHEN f.subtype = 'STUCK_PENDING' THEN d.pending_debit_at
+                ELSE coalesce(d.debit_at, d.first_debit_at) END,
+           f.event_at
+       ) AS comp_from,
+       f.comp_fee,
+       list_transform(
+           f.evidence,
+           lambda item: CASE item
+               WHEN '@debit' THEN 'ledger:' || d.debit_entry
+               WHEN '@pending' THEN 'ledger:' || d.pending_entry
+               WHEN '@payment' THEN 'gateway:' || d.paid_ref
+               ELSE item END
+       ) AS evidence
+FROM _fb_found AS f
+LEFT JOIN _fb_detail AS d ON d.txn_ref = f.txn_ref;
+
 CREATE OR REPLACE TABLE findings AS
 WITH requests AS (
     SELECT f.finding_key,
-           coalesce(own.request_id, alt.request_id) AS request_id,
-           coalesce(own.customer_id, alt.customer_id) AS customer_id,
-           coalesce(own.channel, alt.channel) AS channel
-    FROM _fb_found AS f
+           coalesce(own.request_id, led.request_id, alt.request_id) AS request_id,
+           coalesce(own.customer_id, led.customer_id, alt.customer_id) AS customer_id,
+           coalesce(own.channel, led.channel, alt.channel) AS channel
+    FROM _fb_complete AS f
     LEFT JOIN channel AS own ON own.request_id = f.request_id
-    LEFT JOIN channel AS alt ON alt.request_id = f.alt_request_id
+    LEFT JOIN channel AS led ON led.request_id = f.ledger_request
+    LEFT JOIN channel AS alt ON alt.request_id = f.channel_request
 ),
 -- "another request of the same debit account": its first request's customer
 account_customer AS (
     SELECT debit_account AS account_id,
            arg_min(customer_id, (requested_at, request_id)) AS customer_id
     FROM channel
-    WHERE debit_account IN (SELECT account_id FROM _fb_found)
+    WHERE debit_account IN (SELECT account_id FROM _fb_complete)
     GROUP BY debit_account
 ),
 context AS (
     SELECT txn_ref, 'ledger:' || entry_id AS item, 1 AS grp, posted_at AS ts
-    FROM ledger WHERE txn_ref IN (SELECT txn_ref FROM _fb_found)
+    FROM ledger WHERE txn_ref IN (SELECT txn_ref FROM _fb_complete)
     UNION ALL
     SELECT txn_ref, 'channel:' || request_id, 2, requested_at
-    FROM channel WHERE txn_ref IN (SELECT txn_ref FROM _fb_found)
+    FROM channel WHERE txn_ref IN (SELECT txn_ref FROM _fb_complete)
     UNION ALL
     SELECT txn_ref, 'gateway:' || gateway_ref, 3, gateway_at
-    FROM gateway WHERE txn_ref IN (SELECT txn_ref FROM _fb_found)
+    FROM gateway WHERE txn_ref IN (SELECT txn_ref FROM _fb_complete)
     UNION ALL
     SELECT txn_ref, 'invoices:' || invoice_id, 4, issued_at
-    FROM invoices WHERE txn_ref IN (SELECT txn_ref FROM _fb_found)
+    FROM invoices WHERE txn_ref IN (SELECT txn_ref FROM _fb_complete)
 ),
 items AS (
     SELECT finding_key, unnest(evidence) AS item, generate_subscripts(evidence, 1) AS pos,
            NULL::TIMESTAMPTZ AS ts
-    FROM _fb_found
+    FROM _fb_complete
     UNION ALL
     SELECT finding_key, 'channel:' || request_id, 100, NULL
     FROM requests WHERE request_id IS NOT NULL
     UNION ALL
     SELECT f.finding_key, c.item, 1000 + c.grp, c.ts
-    FROM _fb_found AS f
+    FROM _fb_complete AS f
     JOIN context AS c ON c.txn_ref = f.txn_ref
 ),
 evidence AS (
@@ -69,7 +176,7 @@ interest AS (
                       + $rate_den::HUGEINT * $day_basis::HUGEINT)
                      // (2 * $rate_den::HUGEINT * $day_basis::HUGEINT)
            END AS cents
-    FROM _fb_found
+    FROM _fb_complete
 )
 SELECT 'EX-' || upper(substr(sha256(f.finding_key), 1, 16)) AS exception_id,
        f.finding_key,
@@ -87,7 +194,7 @@ SELECT 'EX-' || upper(substr(sha256(f.finding_key), 1, 16)) AS exception_id,
            AS compensation,
        f.event_at,
        r.channel
-FROM _fb_found AS f
+FROM _fb_complete AS f
 JOIN requests AS r ON r.finding_key = f.finding_key
 JOIN interest AS i ON i.finding_key = f.finding_key
 LEFT JOIN evidence AS e ON e.finding_key = f.finding_key

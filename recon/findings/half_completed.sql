@@ -4,89 +4,94 @@
 -- A debit earns interest once: DEBIT_WITHOUT_CREDIT carries it, BOOKED_GATEWAY_FAILED on
 -- the same debits only when there is no DEBIT_WITHOUT_CREDIT, STUCK_PENDING only for a
 -- pending debit (a pending credit under a booked debit is DEBIT_WITHOUT_CREDIT's money).
+-- Columns: finding_key, type, subtype, txn_ref, related_txn_ref, request_id, account_id,
+-- amount, currency, proposed_action, event_at, comp_basis, comp_from, comp_fee, evidence.
 
 INSERT INTO _fb_found
 SELECT 'HALF_COMPLETED|DEBIT_WITHOUT_CREDIT|' || txn_ref, 'HALF_COMPLETED',
-       'DEBIT_WITHOUT_CREDIT', txn_ref, NULL, ledger_request, channel_request, account_id,
-       booked_debit - posted_credit, currency, 'POST_CREDIT_OR_REVERSE', debit_at,
-       booked_debit - posted_credit, debit_at, NULL, ['ledger:' || debit_entry]
+       'DEBIT_WITHOUT_CREDIT', txn_ref, NULL, NULL, NULL, booked_debit - posted_credit, NULL,
+       'POST_CREDIT_OR_REVERSE', NULL, booked_debit - posted_credit, NULL, NULL, ['@debit']
 FROM _fb_txn
 WHERE NOT in_flight AND booked_n > 0 AND booked_debit > posted_credit;
 
 INSERT INTO _fb_found
 SELECT 'HALF_COMPLETED|STUCK_PENDING|' || txn_ref, 'HALF_COMPLETED', 'STUCK_PENDING', txn_ref,
-       NULL, ledger_request, channel_request, account_id,
-       coalesce(pending_debit, pending_credit), currency, 'INVESTIGATE',
-       coalesce(debit_at, first_debit_at, first_at),
-       pending_debit, pending_debit_at, NULL, ['ledger:' || pending_entry]
+       NULL, NULL, NULL, coalesce(pending_debit, pending_credit), NULL, 'INVESTIGATE', NULL,
+       pending_debit, NULL, NULL, ['@pending']
 FROM _fb_txn
 WHERE NOT in_flight AND stale_pending_n > 0;
 
 INSERT INTO _fb_found
 SELECT 'HALF_COMPLETED|BOOKED_GATEWAY_FAILED|' || txn_ref, 'HALF_COMPLETED',
-       'BOOKED_GATEWAY_FAILED', txn_ref, NULL, ledger_request, channel_request, account_id,
-       booked_debit, currency, 'REVERSE_DEBIT', debit_at,
-       CASE WHEN booked_debit > posted_credit THEN NULL ELSE booked_debit END, debit_at, NULL,
-       ['ledger:' || debit_entry]
+       'BOOKED_GATEWAY_FAILED', txn_ref, NULL, NULL, NULL, booked_debit, NULL, 'REVERSE_DEBIT',
+       NULL, CASE WHEN booked_debit > posted_credit THEN NULL ELSE booked_debit END, NULL,
+       NULL, ['@debit']
 FROM _fb_txn
 WHERE NOT in_flight AND booked_n > 0 AND success_n = 0 AND (clearing_credit OR gateway_n > 0);
 
 INSERT INTO _fb_found
 SELECT 'HALF_COMPLETED|GATEWAY_NOT_BOOKED|' || txn_ref, 'HALF_COMPLETED', 'GATEWAY_NOT_BOOKED',
-       txn_ref, NULL, ledger_request, channel_request, account_id, paid_amount, currency,
-       'POST_ENTRIES', coalesce(first_debit_at, first_at), NULL, NULL, NULL,
-       ['gateway:' || paid_ref]
+       txn_ref, NULL, NULL, NULL, paid_amount, NULL, 'POST_ENTRIES', NULL, NULL, NULL, NULL,
+       ['@payment']
 FROM _fb_txn
 WHERE NOT in_flight AND success_n > 0 AND booked_all_n = 0;
 
 -- What the customer was told, per request. A request's debits are those naming it through
--- request_id, else those of its txn_ref.
+-- request_id, else those of its txn_ref. Only requests that can be a finding are looked
+-- at: told FAILED or TIMEOUT, or told SUCCESS where the transfer has no booked debit.
 INSERT INTO _fb_found
-WITH by_request AS (
+WITH told AS (
+    SELECT c.request_id, c.status, c.amount, c.currency, c.requested_at, c.debit_account,
+           c.txn_ref
+    FROM channel AS c
+    WHERE c.status IN ('FAILED', 'TIMEOUT')
+       OR (c.status = 'SUCCESS'
+           AND (c.txn_ref IS NULL
+                OR c.txn_ref IN (SELECT txn_ref FROM _fb_txn WHERE booked_all_n = 0)))
+),
+by_request AS (
     SELECT b.request_id,
            count(*) AS all_n,
            count(*) FILTER (d.entry_id IS NULL) AS booked_n,
            sum(b.amount) FILTER (d.entry_id IS NULL) AS booked_debit,
-           arg_min(b.txn_ref, (b.posted_at, b.entry_id)) FILTER (d.entry_id IS NULL) AS txn_ref,
-           arg_min(b.entry_id, (b.posted_at, b.entry_id)) FILTER (d.entry_id IS NULL) AS entry_id,
-           arg_min(b.account_id, (b.posted_at, b.entry_id)) FILTER (d.entry_id IS NULL)
-               AS account_id,
-           min(b.posted_at) FILTER (d.entry_id IS NULL) AS debit_at
+           arg_min(
+               {'txn_ref': b.txn_ref, 'entry_id': b.entry_id, 'account_id': b.account_id,
+                'posted_at': b.posted_at},
+               (b.posted_at, b.entry_id)
+           ) FILTER (d.entry_id IS NULL) AS debit
     FROM _fb_booked AS b
     LEFT JOIN _fb_dup AS d ON d.entry_id = b.entry_id
-    WHERE b.request_id IS NOT NULL
+    WHERE b.request_id IN (SELECT request_id FROM told)
     GROUP BY b.request_id
 ),
-told AS (
-    SELECT c.request_id, c.status, c.amount, c.currency, c.requested_at, c.debit_account,
-           coalesce(r.txn_ref, c.txn_ref) AS txn_ref,
-           coalesce(r.all_n, 0) AS all_n, coalesce(r.booked_n, 0) AS booked_n,
-           r.booked_debit, r.entry_id, r.account_id, r.debit_at
-    FROM channel AS c
-    LEFT JOIN by_request AS r ON r.request_id = c.request_id
-    WHERE c.status IN ('SUCCESS', 'FAILED', 'TIMEOUT')
+requests AS (
+    SELECT k.*, coalesce(r.debit.txn_ref, k.txn_ref) AS finding_txn,
+           coalesce(r.all_n, 0) AS all_n, coalesce(r.booked_n, 0) AS own_booked_n,
+           r.booked_debit AS own_booked_debit, r.debit
+    FROM told AS k
+    LEFT JOIN by_request AS r ON r.request_id = k.request_id
 )
-SELECT CASE WHEN k.status = 'SUCCESS' THEN 'HALF_COMPLETED|CHANNEL_SUCCESS_NOT_BOOKED|channel:'
-            ELSE 'HALF_COMPLETED|CHANNEL_FAILED_BUT_BOOKED|channel:' END || k.request_id,
+SELECT CASE WHEN q.status = 'SUCCESS' THEN 'HALF_COMPLETED|CHANNEL_SUCCESS_NOT_BOOKED|channel:'
+            ELSE 'HALF_COMPLETED|CHANNEL_FAILED_BUT_BOOKED|channel:' END || q.request_id,
        'HALF_COMPLETED',
-       CASE WHEN k.status = 'SUCCESS' THEN 'CHANNEL_SUCCESS_NOT_BOOKED'
+       CASE WHEN q.status = 'SUCCESS' THEN 'CHANNEL_SUCCESS_NOT_BOOKED'
             ELSE 'CHANNEL_FAILED_BUT_BOOKED' END,
-       k.txn_ref, NULL, k.request_id, NULL,
-       coalesce(k.account_id, t.account_id, k.debit_account),
-       CASE WHEN k.status = 'SUCCESS' THEN k.amount
-            WHEN k.booked_n > 0 THEN k.booked_debit
+       q.finding_txn, NULL, q.request_id,
+       coalesce(q.debit.account_id, q.debit_account),
+       CASE WHEN q.status = 'SUCCESS' THEN q.amount
+            WHEN q.own_booked_n > 0 THEN q.own_booked_debit
             ELSE t.booked_debit END,
-       coalesce(t.currency, k.currency),
-       CASE WHEN k.status = 'SUCCESS' THEN 'POST_ENTRIES' ELSE 'NOTIFY_CUSTOMER' END,
-       coalesce(k.debit_at, t.debit_at, k.requested_at),
+       CASE WHEN q.status = 'SUCCESS' THEN q.currency END,
+       CASE WHEN q.status = 'SUCCESS' THEN 'POST_ENTRIES' ELSE 'NOTIFY_CUSTOMER' END,
+       coalesce(q.debit.posted_at, CASE WHEN q.status = 'SUCCESS' THEN q.requested_at END),
        NULL, NULL, NULL,
-       CASE WHEN k.entry_id IS NULL THEN ['channel:' || k.request_id]
-            ELSE ['channel:' || k.request_id, 'ledger:' || k.entry_id] END
-FROM told AS k
-LEFT JOIN _fb_txn AS t ON t.txn_ref = k.txn_ref
+       CASE WHEN q.debit IS NULL THEN ['channel:' || q.request_id]
+            ELSE ['channel:' || q.request_id, 'ledger:' || q.debit.entry_id] END
+FROM requests AS q
+LEFT JOIN _fb_txn AS t ON t.txn_ref = q.finding_txn
 WHERE NOT coalesce(
           t.in_flight,
-          k.requested_at >= $cutoff::TIMESTAMPTZ - to_minutes($grace_minutes)
+          q.requested_at >= $cutoff::TIMESTAMPTZ - to_minutes($grace_minutes)
       )
-  AND CASE WHEN k.status = 'SUCCESS' THEN k.all_n = 0 AND coalesce(t.booked_all_n, 0) = 0
-           ELSE k.booked_n > 0 OR (k.all_n = 0 AND coalesce(t.booked_n, 0) > 0) END;
+  AND CASE WHEN q.status = 'SUCCESS' THEN q.all_n = 0 AND coalesce(t.booked_all_n, 0) = 0
+           ELSE q.own_booked_n > 0 OR (q.all_n = 0 AND coalesce(t.booked_n, 0) > 0) END;

@@ -1,9 +1,12 @@
 -- One row of facts per transfer (txn_ref), so the half-completed, amount and invoice checks
 -- are plain filters over this table. Each source is aggregated once per txn_ref with
--- conditional aggregates, and the four results are joined on txn_ref (measured: about six
--- times faster than one GROUP BY over the union of all four sources, whose wide aggregate
--- state per transfer dominated). "booked" = a POSTED debit leg no later posting reverses;
--- the `_all` figures include debits counted as duplicates, the others leave them out.
+-- conditional aggregates, and the four results are joined on txn_ref. Only what decides a
+-- finding is computed for every transfer: narrow numeric state keeps 10M transfers inside
+-- the memory limit (one GROUP BY over the union of all sources, with the descriptive
+-- columns too, spilled and ran about six times slower). Descriptive facts (which entry,
+-- account, request) are looked up in findings.sql for the found transfers only.
+-- "booked" = a POSTED debit leg no later posting reverses; the `_all` figures include
+-- debits counted as duplicates, the others leave them out.
 
 -- A request told TIMEOUT or FAILED may carry no txn_ref although the core posted it: it
 -- belongs to the transfer its ledger legs name through request_id.
@@ -16,8 +19,7 @@ GROUP BY c.request_id;
 
 CREATE OR REPLACE TABLE _fb_ledger_txn AS
 WITH legs AS (
-    SELECT l.txn_ref, l.posted_at AS ts, l.entry_id AS ref, l.account_id, l.direction,
-           l.status, l.amount, l.currency, l.request_id,
+    SELECT l.txn_ref, l.posted_at, l.direction, l.status, l.amount, l.account_id,
            l.reversal_of IS NULL AND l.direction = 'D' AS debit_leg,
            l.reversal_of IS NULL AND l.direction = 'C' AS credit_leg,
            l.reversal_of IS NULL AND l.direction = 'D' AND l.status = 'POSTED'
@@ -32,27 +34,12 @@ WITH legs AS (
     LEFT JOIN _fb_dup AS d ON d.entry_id = l.entry_id
 )
 SELECT txn_ref,
-       min(ts) AS first_ledger_at,
+       min(posted_at) AS first_ledger_at,
        count(*) FILTER (booked) AS booked_all_n,
        coalesce(sum(amount) FILTER (booked), 0) AS booked_all_debit,
        count(*) FILTER (booked AND NOT dup) AS booked_n,
        coalesce(sum(amount) FILTER (booked AND NOT dup), 0) AS booked_debit,
-       min(ts) FILTER (booked AND NOT dup) AS debit_at,
-       arg_min(ref, (ts, ref)) FILTER (booked AND NOT dup) AS debit_entry,
-       min(ts) FILTER (debit_leg) AS first_debit_at,
        coalesce(bool_or(reversed) FILTER (debit_leg), false) AS debit_reversed,
-       coalesce(
-           arg_min(account_id, (ts, ref)) FILTER (booked AND NOT dup),
-           arg_min(account_id, (ts, ref)) FILTER (debit_leg)
-       ) AS debit_account,
-       coalesce(
-           arg_min(currency, (ts, ref)) FILTER (debit_leg), arg_min(currency, (ts, ref))
-       ) AS ledger_currency,
-       coalesce(
-           arg_min(request_id, (ts, ref)) FILTER (booked AND NOT dup),
-           arg_min(request_id, (ts, ref)) FILTER (debit_leg),
-           arg_min(request_id, (ts, ref))
-       ) AS ledger_request,
        coalesce(sum(amount) FILTER (credit_leg AND status = 'POSTED' AND NOT reversed), 0)
            AS posted_credit,
        coalesce(
@@ -62,19 +49,12 @@ SELECT txn_ref,
        ) AS clearing_credit,
        count(*) FILTER (stale_pending) AS stale_pending_n,
        sum(amount) FILTER (stale_pending AND direction = 'D') AS pending_debit,
-       min(ts) FILTER (stale_pending AND direction = 'D') AS pending_debit_at,
-       arg_min(ref, (ts, ref)) FILTER (stale_pending) AS pending_entry,
        sum(amount) FILTER (stale_pending AND direction = 'C') AS pending_credit
 FROM legs
 GROUP BY txn_ref;
 
--- A channel request with no txn_ref joins the transfer its ledger legs name (above).
 CREATE OR REPLACE TABLE _fb_channel_txn AS
-SELECT coalesce(c.txn_ref, rt.txn_ref) AS txn_ref,
-       min(c.requested_at) AS first_request_at,
-       arg_min(c.request_id, (c.requested_at, c.request_id)) AS channel_request,
-       arg_min(c.debit_account, (c.requested_at, c.request_id)) AS request_account,
-       arg_min(c.currency, (c.requested_at, c.request_id)) AS request_currency
+SELECT coalesce(c.txn_ref, rt.txn_ref) AS txn_ref, min(c.requested_at) AS first_request_at
 FROM channel AS c
 LEFT JOIN _fb_request_txn AS rt ON rt.request_id = c.request_id
 WHERE coalesce(c.txn_ref, rt.txn_ref) IS NOT NULL
@@ -87,13 +67,10 @@ SELECT txn_ref,
        count(*) AS gateway_n,
        count(*) FILTER (status = 'SUCCESS') AS success_n,
        arg_min(amount, (gateway_at, gateway_ref)) FILTER (status = 'SUCCESS') AS paid_amount,
-       arg_min(gateway_ref, (gateway_at, gateway_ref)) FILTER (status = 'SUCCESS')
-           AS paid_ref,
        arg_min(coalesce(invoice_required, true), (gateway_at, gateway_ref))
            FILTER (status = 'SUCCESS') AS paid_invoice_required,
        arg_max(amount, (gateway_at, gateway_ref)) FILTER (status <> 'REFUNDED')
-           AS attempted_amount,
-       arg_min(currency, (gateway_at, gateway_ref)) AS gateway_currency
+           AS attempted_amount
 FROM gateway
 GROUP BY txn_ref;
 
@@ -124,25 +101,15 @@ SELECT txn_ref,
        coalesce(booked_all_debit, 0) AS booked_all_debit,
        coalesce(booked_n, 0) AS booked_n,
        coalesce(booked_debit, 0) AS booked_debit,
-       debit_at,
-       debit_entry,
-       first_debit_at,
        coalesce(debit_reversed, false) AS debit_reversed,
-       coalesce(debit_account, request_account) AS account_id,
-       coalesce(ledger_currency, gateway_currency, request_currency) AS currency,
-       ledger_request,
        coalesce(posted_credit, 0) AS posted_credit,
        coalesce(clearing_credit, false) AS clearing_credit,
        coalesce(stale_pending_n, 0) AS stale_pending_n,
        pending_debit,
-       pending_debit_at,
-       pending_entry,
        pending_credit,
-       channel_request,
        coalesce(gateway_n, 0) AS gateway_n,
        coalesce(success_n, 0) AS success_n,
        paid_amount,
-       paid_ref,
        coalesce(paid_invoice_required, true) AS invoice_required,
        attempted_amount,
        coalesce(issued_n, 0) AS issued_n,
@@ -161,9 +128,11 @@ SELECT txn_ref
 FROM _fb_txn
 WHERE NOT in_flight;
 
--- Every finding is staged here with what the final step needs to name the customer
--- (`request_id`, else `alt_request_id`, else the account's customer), to pay interest on
--- `comp_basis` held since `comp_from` (plus `comp_fee`), and its own evidence items.
+-- Every finding is staged here. A NULL request_id, account_id, currency, event_at or
+-- comp_from is filled in findings.sql from the transfer's own rows; interest is paid on
+-- `comp_basis` held since `comp_from` (plus `comp_fee`). Evidence items name source rows;
+-- `@debit`, `@pending` and `@payment` stand for the transfer's first booked debit, first
+-- stale pending leg and payment record, looked up in findings.sql.
 CREATE OR REPLACE TABLE _fb_found (
     finding_key VARCHAR,
     type VARCHAR,
@@ -171,7 +140,6 @@ CREATE OR REPLACE TABLE _fb_found (
     txn_ref VARCHAR,
     related_txn_ref VARCHAR,
     request_id VARCHAR,
-    alt_request_id VARCHAR,
     account_id VARCHAR,
     amount DECIMAL(18, 2),
     currency VARCHAR,
