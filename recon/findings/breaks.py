@@ -24,7 +24,7 @@ STAGES = (
     "half_completed",
     "amounts",
     "invoices",
-    "findings",  # findings
+    "findings",  # _fb_detail, _fb_complete, findings
 )
 
 SCRATCH_PREFIX = "_fb_"
@@ -57,6 +57,8 @@ def drop_scratch_tables(con: duckdb.DuckDBPyConnection) -> None:
 
 def detection_bindings(params: DetectionParams) -> dict[str, object]:
     """The SQL parameters of `params`; the annual rate as an exact integer fraction.
+
+    A cutoff without a time zone is taken as UTC, the working database's session zone.
 
     DuckDB divides decimals in floating point, so the interest is computed in whole cents
     from integers: amount_cents * rate_num * days / (rate_den * day_basis), rounded half up.
