@@ -7,6 +7,9 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
+import duckdb
+import pytest
+
 from recon.config import CompensationPolicy
 
 from .working import Extracts, find, one
@@ -107,3 +110,12 @@ def test_no_scratch_table_is_left_behind(con):
     tables = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
     assert {t for t in tables if t.startswith("_fb_")} == set()
     assert {"findings", "evaluated_txn_refs"} <= tables
+
+
+def test_a_failed_stage_leaves_no_scratch_table(con):
+    debit_only(con)
+    con.execute("DROP TABLE invoices")
+    with pytest.raises(duckdb.CatalogException, match="invoices"):
+        find(con)
+    tables = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+    assert {t for t in tables if t.startswith("_fb_")} == set()

@@ -71,3 +71,10 @@ def test_money_owed_to_an_unknown_customer_is_still_listed(con):
         ],
     )
     assert owed(con) == [("", "CNY", Decimal("0.10"), "EX-1")]
+
+
+def test_a_run_without_open_exceptions_owes_nothing(con):
+    open_exceptions(con, [])
+    assert owed(con) == []
+    columns = [d[0] for d in con.execute("SELECT * FROM compensation").description]
+    assert columns == ["customer_id", "currency", "compensation", "exception_ids"]

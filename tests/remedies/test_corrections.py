@@ -152,3 +152,15 @@ def test_every_exceptions_corrections_balance(rows, credit_legs):
                 assert entries == []
     finally:
         con.close()
+
+
+def test_a_run_without_open_exceptions_proposes_nothing_with_the_contract_columns(con):
+    source_tables(con)
+    open_exceptions(con, [])
+    propose_corrections(con)
+    cur = con.execute("SELECT * FROM corrections")
+    assert cur.fetchall() == []
+    assert [d[0] for d in cur.description] == [
+        "correction_id", "exception_id", "txn_ref", "account_id", "direction", "amount",
+        "currency", "narrative",
+    ]  # fmt: skip
