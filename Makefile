@@ -16,7 +16,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 sample: install
-	$(BIN)/recon run --data-dir sample_data --out out/sample --config sample_data/recon.toml \
+	$(BIN)/recon run --data-dir sample_data/data --out out/sample --config sample_data/recon.toml \
 		--store out/sample.duckdb; rc=$$?; [ $$rc -le 1 ] || exit $$rc; \
 		echo "report: out/sample/report.html (exit $$rc: 0 clean, 1 findings)"
 
