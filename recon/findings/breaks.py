@@ -13,8 +13,7 @@ from fractions import Fraction
 import duckdb
 
 from recon.model import DetectionParams
-from recon.sql import load_sql, quote_ident
-from recon.store.statements import run_statements
+from recon.sql import load_sql, quote_ident, run_statements
 
 STAGES = (
     "debits",  # _fb_reversed, _fb_booked

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from recon.sql import load_sql
-from recon.store.statements import run_statements
+from recon.sql import load_sql, run_statements
 
 
 def compensation_by_customer(con: duckdb.DuckDBPyConnection) -> None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from recon.sql import load_sql
-from recon.store.statements import run_statements
+from recon.sql import load_sql, run_statements
 
 # Corrections without a known counterparty go through this account, one per currency
 # (`SUSPENSE-CNY`): an analyst sees at once that the other side still needs choosing.

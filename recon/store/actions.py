@@ -9,9 +9,8 @@ from pathlib import Path
 
 from recon.db import connect
 from recon.errors import IllegalTransitionError, StoreError, UnknownExceptionError
-from recon.sql import load_sql
+from recon.sql import load_sql, run_statements
 from recon.store.lock import DEFAULT_WAIT_SECONDS, attached_store
-from recon.store.statements import run_statements
 from recon.store.statuses import (
     ASSIGNABLE,
     ASSIGNED,

@@ -11,8 +11,7 @@ from datetime import datetime
 import duckdb
 
 from recon.config import SlaPolicy
-from recon.sql import load_sql
-from recon.store.statements import run_statements
+from recon.sql import load_sql, run_statements
 
 
 def age_exceptions(con: duckdb.DuckDBPyConnection, as_of: datetime, sla: SlaPolicy) -> None:

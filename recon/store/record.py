@@ -23,11 +23,10 @@ from recon.config import SlaPolicy
 from recon.db import connect
 from recon.errors import StoreError
 from recon.model import RunInfo, StoreOutcome
-from recon.sql import load_sql
+from recon.sql import load_sql, run_statements
 from recon.store.aging import age_exceptions
 from recon.store.evidence import match_evidence
 from recon.store.lock import DEFAULT_WAIT_SECONDS, attached_store
-from recon.store.statements import run_statements
 
 # Test hook: seconds to sleep inside the write transaction, after every write and before
 # COMMIT, so tests can kill a run midway or start a second writer against a held store.

@@ -15,8 +15,7 @@ from recon.incident.impact import (
     render_html,
     write_impact_report,
 )
-from recon.sql import load_sql
-from recon.store.statements import run_statements
+from recon.sql import load_sql, run_statements
 
 WINDOW = IncidentWindow(
     "INC-7",
