@@ -13,6 +13,7 @@ from recon import __version__
 from recon.config import Config, load_config
 from recon.errors import ReconError
 from recon.exit_codes import ExitCode
+from recon.model import StoreOutcome
 
 
 @dataclass(frozen=True)
@@ -163,13 +164,19 @@ def _run(args: argparse.Namespace) -> int:
         print(f"recon: could not reconcile: {result.error}", file=sys.stderr)
         print(f"recon: details in {args.out / 'summary.json'}", file=sys.stderr)
     else:
-        outcome = result.summary.outcome
-        assert outcome is not None  # a run without error always kept its findings
         print(
-            f"run {result.run_id}: {outcome.open_total} open findings"
-            f" ({len(outcome.new)} new, {len(outcome.healed)} healed); outputs in {args.out}"
+            f"run {result.run_id}: {_outcome_line(result.summary.outcome)}; outputs in {args.out}"
         )
     return int(result.exit_code)
+
+
+def _outcome_line(outcome: StoreOutcome | None) -> str:
+    if outcome is None:
+        return "no findings recorded"
+    return (
+        f"{outcome.open_total} open findings ({len(outcome.new)} new,"
+        f" {len(outcome.reopened)} reopened, {len(outcome.healed)} healed)"
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
