@@ -3,27 +3,35 @@
 
 -- SAME_REQUEST: more than one booked debit for one request_id, one idempotency key, or one
 -- debit leg (account, amount) of one txn_ref. The first by (posted_at, entry_id) is the
--- original of its group; every other member is an extra.
+-- original of its group; every other member is an extra. Groups are counted first and the
+-- ordered pick runs over the few repeated ones only (picking for every group cost 1 s at 1M).
 CREATE OR REPLACE TABLE _fb_dup AS
 WITH by_request AS (
     SELECT request_id, arg_min(entry_id, (posted_at, entry_id)) AS original
     FROM _fb_booked
-    WHERE request_id IS NOT NULL
+    WHERE request_id IN (
+        SELECT request_id FROM _fb_booked GROUP BY request_id HAVING count(*) > 1
+    )
     GROUP BY request_id
-    HAVING count(*) > 1
 ),
 by_key AS (
     SELECT idempotency_key, arg_min(entry_id, (posted_at, entry_id)) AS original
     FROM _fb_booked
-    WHERE idempotency_key IS NOT NULL
+    WHERE idempotency_key IN (
+        SELECT idempotency_key FROM _fb_booked GROUP BY idempotency_key HAVING count(*) > 1
+    )
     GROUP BY idempotency_key
-    HAVING count(*) > 1
 ),
 by_leg AS (
     SELECT txn_ref, account_id, amount, arg_min(entry_id, (posted_at, entry_id)) AS original
     FROM _fb_booked
+    SEMI JOIN (
+        SELECT txn_ref, account_id, amount
+        FROM _fb_booked
+        GROUP BY txn_ref, account_id, amount
+        HAVING count(*) > 1
+    ) USING (txn_ref, account_id, amount)
     GROUP BY txn_ref, account_id, amount
-    HAVING count(*) > 1
 ),
 linked AS (
     SELECT b.entry_id,
