@@ -79,14 +79,18 @@ WHERE (earlier.posted_at < later.posted_at OR earlier.entry_id < later.entry_id)
 GROUP BY later.entry_id;
 
 -- GATEWAY_DOUBLE_CHARGE: more than one SUCCESS record for a txn_ref; the first by
--- (gateway_at, gateway_ref) is the payment, every other one an extra charge.
+-- (gateway_at, gateway_ref) is the payment, every other one an extra charge. As above, the
+-- ordered pick runs over the txn_refs with more than one SUCCESS record only.
 CREATE OR REPLACE TABLE _fb_double AS
 WITH originals AS (
     SELECT txn_ref, arg_min(gateway_ref, (gateway_at, gateway_ref)) AS original
     FROM gateway
     WHERE status = 'SUCCESS'
+      AND txn_ref IN (
+          SELECT txn_ref FROM gateway WHERE status = 'SUCCESS'
+          GROUP BY txn_ref HAVING count(*) > 1
+      )
     GROUP BY txn_ref
-    HAVING count(*) > 1
 )
 SELECT g.gateway_ref, g.txn_ref, g.amount, g.currency, g.fee, g.gateway_at, o.original
 FROM gateway AS g
