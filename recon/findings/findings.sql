@@ -18,9 +18,11 @@ legs AS (
                AND l.posted_at < $cutoff::TIMESTAMPTZ - to_minutes($pending_sla_minutes)
                AS stale_pending
     FROM ledger AS l
+    -- the found transfers' rows by txn_ref (a scan of one column), then read whole by rowid
+    JOIN (SELECT rowid AS row_id FROM ledger WHERE txn_ref IN (SELECT txn_ref FROM refs)) AS k
+        ON l.rowid = k.row_id
     LEFT JOIN _fb_reversed AS rv ON rv.entry_id = l.entry_id
     LEFT JOIN _fb_dup AS d ON d.entry_id = l.entry_id
-    WHERE l.txn_ref IN (SELECT txn_ref FROM refs)
 ),
 ledger_detail AS (
     SELECT txn_ref,
