@@ -8,9 +8,8 @@ serialised and every task could run in another process.
 
 from __future__ import annotations
 
-import tempfile
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -49,15 +48,9 @@ class RunFolder:
         return self.root / "out"
 
 
-@contextmanager
-def working_db(config: Config, path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The run's working database, open for one step; it spills to a temporary folder."""
-    with tempfile.TemporaryDirectory(prefix="recon-spill-") as spill:
-        con = pipeline.open_work_db(config, Path(path), Path(spill))
-        try:
-            yield con
-        finally:
-            con.close()
+def working_db(config: Config, path: Path) -> AbstractContextManager[duckdb.DuckDBPyConnection]:
+    """The run's working database file, open for one step (the same one `recon run` uses)."""
+    return pipeline.work_connection(config, Path(path))
 
 
 def only_transient(_task: Any, _task_run: Any, state: Any) -> bool:
@@ -97,7 +90,7 @@ def window(config: Config, folder: RunFolder, start: datetime, end: datetime) ->
 @task(name="keep findings", **STEP)
 def keep(config: Config, folder: RunFolder, store: Path, run: RunInfo) -> StoreOutcome:
     with working_db(config, folder.work_db) as con:
-        return pipeline.keep_findings(store, con, run)
+        return pipeline.keep_findings(store, con, run, sla=config.sla)
 
 
 @task(name="propose remedies", **STEP)

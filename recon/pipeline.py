@@ -169,7 +169,7 @@ def run_reconciliation(
         params=MappingProxyType(run_parameters(config, None)),
         incident_id=incident_id,
     )
-    with _work_connection(config, work_db) as con:
+    with work_connection(config, work_db) as con:
         try:
             with _timed(timings, "read", say):
                 try:
@@ -245,7 +245,10 @@ def _failed(
 
 
 @contextmanager
-def _work_connection(config: Config, work_db: Path | None) -> Iterator[duckdb.DuckDBPyConnection]:
+def work_connection(
+    config: Config, work_db: Path | None = None
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The working database, open for one run or one flow task; it spills to a temporary folder."""
     with tempfile.TemporaryDirectory(prefix="recon-spill-") as spill:
         con = open_work_db(config, work_db, Path(spill))
         try:
