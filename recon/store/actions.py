@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from recon.db import connect
 from recon.errors import IllegalTransitionError, StoreError, UnknownExceptionError
 from recon.sql import load_sql, run_statements
-from recon.store.lock import DEFAULT_WAIT_SECONDS, attached_store
+from recon.store.lock import DEFAULT_WAIT_SECONDS
+from recon.store.session import store_change
 from recon.store.statuses import (
     ASSIGNABLE,
     ASSIGNED,
@@ -143,54 +143,39 @@ def _change(
     closing: bool = False,
 ) -> Transition:
     now = now or datetime.now(UTC)
-    con = connect()
-    try:
-        with attached_store(
+    with store_change(
+        store_path, owner=f"{actor}: {action.lower()} {exception_id}", wait_seconds=wait_seconds
+    ) as con:
+        row = con.execute(
+            "SELECT status, assignee FROM recon_store.exceptions WHERE exception_id = $id",
+            {"id": exception_id},
+        ).fetchone()
+        if row is None:
+            raise UnknownExceptionError(
+                f"{store_path}: no exception {exception_id!r}"
+                " (see `recon exceptions list --status all`)"
+            )
+        status, current_assignee = row
+        if status not in allowed:
+            raise IllegalTransitionError(
+                f"{exception_id} is {status}; it cannot be {action.lower()}"
+                f" (only an exception that is {' or '.join(allowed)} can)"
+            )
+        run_statements(
             con,
-            store_path,
-            write=True,
-            wait_seconds=wait_seconds,
-            owner=f"{actor}: {action.lower()} {exception_id}",
-        ):
-            run_statements(con, load_sql("recon.store", "schema"))
-            con.execute("BEGIN TRANSACTION")
-            try:
-                row = con.execute(
-                    "SELECT status, assignee FROM recon_store.exceptions WHERE exception_id = $id",
-                    {"id": exception_id},
-                ).fetchone()
-                if row is None:
-                    raise UnknownExceptionError(
-                        f"{store_path}: no exception {exception_id!r}"
-                        " (see `recon exceptions list --status all`)"
-                    )
-                status, current_assignee = row
-                if status not in allowed:
-                    raise IllegalTransitionError(
-                        f"{exception_id} is {status}; it cannot be {action.lower()}"
-                        f" (only an exception that is {' or '.join(allowed)} can)"
-                    )
-                run_statements(
-                    con,
-                    load_sql("recon.store", "transition"),
-                    {
-                        "exception_id": exception_id,
-                        "now": now,
-                        "actor": actor,
-                        "action": action,
-                        "from_status": status,
-                        "to_status": to_status,
-                        "note": note,
-                        "assignee": current_assignee if assignee is _KEEP else assignee,
-                        "resolution_code": resolution[0],
-                        "resolution_note": resolution[1],
-                        "closed_at": now if closing else None,
-                    },
-                )
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-    finally:
-        con.close()
+            load_sql("recon.store", "transition"),
+            {
+                "exception_id": exception_id,
+                "now": now,
+                "actor": actor,
+                "action": action,
+                "from_status": status,
+                "to_status": to_status,
+                "note": note,
+                "assignee": current_assignee if assignee is _KEEP else assignee,
+                "resolution_code": resolution[0],
+                "resolution_note": resolution[1],
+                "closed_at": now if closing else None,
+            },
+        )
     return Transition(exception_id, action, status, to_status, actor, now, note)

@@ -20,13 +20,13 @@ from pathlib import Path
 import duckdb
 
 from recon.config import SlaPolicy
-from recon.db import connect
 from recon.errors import StoreError
 from recon.model import RunInfo, StoreOutcome
 from recon.sql import load_sql, run_statements
 from recon.store.aging import age_exceptions
 from recon.store.evidence import match_evidence
-from recon.store.lock import DEFAULT_WAIT_SECONDS, attached_store
+from recon.store.lock import DEFAULT_WAIT_SECONDS
+from recon.store.session import store_change, transaction, writable_store
 
 # Test hook: seconds to sleep inside the write transaction, after every write and before
 # COMMIT, so tests can kill a run midway or start a second writer against a held store.
@@ -54,20 +54,13 @@ def record_run(
     now = now or datetime.now(UTC)
     sla = sla or SlaPolicy()
     _check_findings(con)
-    with attached_store(
-        con,
-        store_path,
-        write=True,
-        create=True,
-        wait_seconds=wait_seconds,
-        owner=f"run {run.run_id}",
+    with writable_store(
+        con, store_path, owner=f"run {run.run_id}", wait_seconds=wait_seconds, create=True
     ):
-        run_statements(con, load_sql("recon.store", "schema"))
         _refuse_recorded_run(con, store_path, run.run_id)
         run_statements(con, load_sql("recon.store", "classify"))
         match_evidence(con)
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             run_statements(
                 con,
                 load_sql("recon.store", "apply_run"),
@@ -81,10 +74,6 @@ def record_run(
             )
             _insert_run_rows(con, run, actor=actor, now=now, timings=timings)
             _pause_for_tests()
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
         outcome = _outcome(con, run.run_id)
         age_exceptions(con, now, sla)
         run_statements(con, load_sql("recon.store", "open_exceptions"))
@@ -106,38 +95,20 @@ def record_failed_run(
     its record is marked FAILED with the error; its findings stay as recorded.
     """
     now = now or datetime.now(UTC)
-    con = connect()
-    try:
-        with attached_store(
-            con,
-            store_path,
-            write=True,
-            create=True,
-            wait_seconds=wait_seconds,
-            owner=f"run {run.run_id}",
-        ):
-            run_statements(con, load_sql("recon.store", "schema"))
-            con.execute("BEGIN TRANSACTION")
-            try:
-                con.execute(
-                    "UPDATE recon_store.runs SET outcome = 'FAILED', error = $error,"
-                    " finished_at = $now WHERE run_id = $run_id",
-                    {"error": error, "now": now, "run_id": run.run_id},
-                )
-                known = con.execute(
-                    "SELECT count(*) FROM recon_store.runs WHERE run_id = $run_id",
-                    {"run_id": run.run_id},
-                ).fetchone()
-                if not known or not known[0]:
-                    _insert_run_rows(
-                        con, run, actor=run.actor, now=now, outcome="FAILED", error=error
-                    )
-                con.execute("COMMIT")
-            except BaseException:
-                con.execute("ROLLBACK")
-                raise
-    finally:
-        con.close()
+    with store_change(
+        store_path, owner=f"run {run.run_id}", wait_seconds=wait_seconds, create=True
+    ) as con:
+        con.execute(
+            "UPDATE recon_store.runs SET outcome = 'FAILED', error = $error,"
+            " finished_at = $now WHERE run_id = $run_id",
+            {"error": error, "now": now, "run_id": run.run_id},
+        )
+        known = con.execute(
+            "SELECT count(*) FROM recon_store.runs WHERE run_id = $run_id",
+            {"run_id": run.run_id},
+        ).fetchone()
+        if not known or not known[0]:
+            _insert_run_rows(con, run, actor=run.actor, now=now, outcome="FAILED", error=error)
 
 
 def _check_findings(con: duckdb.DuckDBPyConnection) -> None:
