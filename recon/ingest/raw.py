@@ -10,7 +10,9 @@ from typing import Any
 
 @dataclass(frozen=True)
 class TextRows:
-    """`select` yields `_ordinal` (1-based, in file order) and each of our columns as VARCHAR.
+    """`select` yields `_ordinal` (1-based, in file order) and each of our columns as VARCHAR,
+    except the `typed` columns, which arrive already in their schema type (a Parquet column
+    stored as exactly that type) and so skip the text parsers.
 
     A row's line is `_ordinal + first_line - 1`, plus one for every skipped line (blank or
     malformed) before it; `params` are the SELECT's bound parameters.
@@ -21,6 +23,7 @@ class TextRows:
     first_line: int = 1
     amount_position: int | None = None  # the amount's field in a CSV row (control sums)
     skipped: tuple[int, ...] = ()  # lines known before reading that hold no row
+    typed: frozenset[str] = frozenset()  # columns already in their schema type
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ quarantined row reports. Rule ids are 1-based positions in `source_checks(rules)
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -76,16 +76,18 @@ def insert_rows(
 ) -> int:
     """Type the rows of one file into the source's table (`file` is recorded as `_file`);
     the number of rows inserted."""
-    checks = source_checks(rules)
-    parsed = [c for c in rules.columns if c.kind != "text"]
+    checks = source_checks(rules, typed=rows.typed)
+    parsed = [c for c in rules.columns if c.kind != "text" and c.name not in rows.typed]
     sql = load_sql("recon.ingest", "insert_rows").format(
         table=quote_ident(rules.source),
         names=", ".join(quote_ident(c) for c in rules.names),
-        values=" ".join(f"WHEN {i} THEN {_raw(r.column)}" for i, r in enumerate(checks, 1)),
+        values=" ".join(
+            f"WHEN {i} THEN CAST({_raw(r.column)} AS VARCHAR)" for i, r in enumerate(checks, 1)
+        ),
         rules=" ".join(f"WHEN {r.condition} THEN {i}" for i, r in enumerate(checks, 1)),
         any_unparsed=" OR ".join(f"{quote_ident(c.name)} IS NULL" for c in parsed) or "false",
         unparsed=", ".join(_unparsed(c) for c in parsed) or "NULL",
-        typed=", ".join(_typed(c) for c in rules.columns),
+        typed=", ".join(_typed(c, c.name in rows.typed) for c in rules.columns),
         rows=rows.select,
     )
     params: dict[str, Any] = {
@@ -125,21 +127,25 @@ def shift_lines(
     )
 
 
-def source_checks(rules: SourceRules) -> list[Rule]:
+def source_checks(rules: SourceRules, typed: Collection[str] = ()) -> list[Rule]:
     """Every rule of the source's schema as SQL, column by column in schema order.
 
     A field that did not parse reports "unparseable" before "missing"; both look only at
-    rows whose typed value is NULL, so valid rows pay one IS NULL test per column.
+    rows whose typed value is NULL, so valid rows pay one IS NULL test per column. A column
+    that arrives `typed` cannot be unparseable, but keeps the rule so that rule ids are the
+    same for every file of the source.
     """
     found: list[Rule] = []
     for number, column in enumerate(rules.columns):
-        typed, raw = quote_ident(column.name), _raw(column.name)
+        name, raw = quote_ident(column.name), _raw(column.name)
         if column.kind != "text":
             found.append(
                 Rule(
                     column.name,
                     f"unparseable {_NOUN[column.kind]}",
-                    f"{typed} IS NULL AND recon_text({raw}) IS NOT NULL",
+                    "false"
+                    if column.name in typed
+                    else f"{name} IS NULL AND recon_text({raw}) IS NOT NULL",
                 )
             )
         if not column.nullable:
@@ -147,7 +153,7 @@ def source_checks(rules: SourceRules) -> list[Rule]:
                 Rule(
                     column.name,
                     "missing key" if column.unique else "missing required value",
-                    f"{typed} IS NULL",
+                    f"{name} IS NULL",
                 )
             )
         for k, check in enumerate(column.checks):
@@ -197,10 +203,13 @@ def _check_rule(column: ColumnRule, check: ValueCheck, param: str) -> Rule:
     )
 
 
-def _typed(column: ColumnRule) -> str:
-    """The raw text kept as `<name>__raw` and the parsed value under the column's name."""
+def _typed(column: ColumnRule, typed: bool = False) -> str:
+    """The raw value kept as `<name>__raw` and the parsed value under the column's name (a
+    column that arrives `typed` is taken as it is)."""
     source = f"r.{quote_ident(column.name)}"
-    if column.kind == "decimal":
+    if typed:
+        parsed = source
+    elif column.kind == "decimal":
         parsed = f"recon_decimal({source}, $sep)"
     elif column.kind == "timestamp":
         parsed = f"recon_timestamp({source}, $tz)"

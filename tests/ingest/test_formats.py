@@ -96,6 +96,57 @@ def test_parquet_rows_are_numbered_from_one_and_typed_values_survive(con, tmp_pa
     assert quarantine(con) == [("ledger.parquet", 2, "amount", "0.00", "amount <= 0 (must be > 0)")]
 
 
+def write_parquet_ledger(path, rows_sql):
+    """ledger.parquet from a VALUES list whose columns keep the types written in it."""
+    duckdb.sql(
+        f"COPY (SELECT * FROM (VALUES {rows_sql}) t(entry_id, txn_ref, account_id, direction,"
+        " amount, currency, status, posted_at, request_id, reversal_of))"
+        f" TO '{path}' (FORMAT parquet)"
+    )
+
+
+def test_a_parquet_amount_with_more_than_two_decimal_places_is_unparseable(con, tmp_path):
+    data = extracts(tmp_path)
+    write_parquet_ledger(
+        data / "ledger.parquet",
+        "('E1', 'T1', 'A1', 'D', 10.5000::DECIMAL(18,4), 'CNY', 'POSTED',"
+        "  TIMESTAMPTZ '2024-03-15 10:00:00+00', 'R1', NULL),"
+        " ('E2', 'T1', 'A2', 'C', 10.1234::DECIMAL(18,4), 'CNY', 'POSTED',"
+        "  TIMESTAMPTZ '2024-03-15 10:00:00+00', 'R1', NULL)",
+    )
+
+    load(con, data)
+
+    assert column(con, "ledger", "amount") == [Decimal("10.50")]
+    assert quarantine(con) == [("ledger.parquet", 2, "amount", "10.1234", "unparseable amount")]
+
+
+def test_a_parquet_timestamp_without_zone_is_wall_clock_time_in_the_configured_zone(con, tmp_path):
+    data = extracts(tmp_path)
+    write_parquet_ledger(
+        data / "ledger.parquet",
+        "('E1', 'T1', 'A1', 'D', 10.50::DECIMAL(18,2), 'CNY', 'POSTED',"
+        "  TIMESTAMP '2024-03-15 18:00:00', 'R1', NULL)",
+    )
+
+    load(con, data, {"timezone": "Asia/Shanghai"})
+
+    assert column(con, "ledger", "posted_at") == [datetime(2024, 3, 15, 10, tzinfo=UTC)]
+
+
+def test_a_missing_typed_parquet_amount_is_a_missing_required_value(con, tmp_path):
+    data = extracts(tmp_path)
+    write_parquet_ledger(
+        data / "ledger.parquet",
+        "('E1', 'T1', 'A1', 'D', NULL::DECIMAL(18,2), 'CNY', 'POSTED',"
+        "  TIMESTAMPTZ '2024-03-15 10:00:00+00', 'R1', NULL)",
+    )
+
+    load(con, data)
+
+    assert quarantine(con) == [("ledger.parquet", 1, "amount", None, "missing required value")]
+
+
 def test_a_parquet_file_may_leave_out_a_nullable_column(con, tmp_path):
     data = extracts(tmp_path)
     duckdb.sql(
