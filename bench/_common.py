@@ -42,7 +42,7 @@ def dataset(transfers: int, fmt: str, seed: int = 1) -> Path:
     marker = root / ".complete"
     if marker.exists():
         return root
-    from recon.sample import generate
+    from recon.sample.generate import generate
 
     print(f"generating {transfers:,} transfers as {fmt} into {root} ...", flush=True)
     started = time.perf_counter()

@@ -1,22 +1,26 @@
-"""The column rules of a source, read off its Pandera schema so they are stated only once.
+"""The column rules of a source, as read off its Pandera schema (`schemas/`).
 
-Ingest checks rows in DuckDB (fast, out of core) with predicates derived from these rules;
-`tests/ingest/test_rules.py` checks that the derived SQL and Pandera agree on the same rows.
-A schema check this module does not know how to translate is an error, never skipped.
+The rules are derived from the schema objects by `recon.ingest.schema_rules`, and kept
+compiled in `compiled_rules.json` together with a fingerprint of the files they came from.
+A run uses the compiled rules while that fingerprint still matches and derives them afresh
+from the schemas when it does not (an edited schema is never ignored), so that the common
+case does not pay for importing Pandera. `tests/ingest/test_rules.py` checks that the
+compiled file is current and that the derived SQL and Pandera agree on the same rows.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import importlib.util
+import json
+import logging
+from dataclasses import asdict, dataclass
 from decimal import Decimal
 from functools import cache
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
-import pandera.polars as pa
-import polars as pl
-
-from schemas import SCHEMAS
-from schemas.currencies import ISO_4217_CODES
+from recon.config import SOURCES
 
 Kind = Literal["text", "decimal", "timestamp", "boolean"]
 
@@ -26,6 +30,8 @@ DUCKDB_TYPES: dict[Kind, str] = {
     "timestamp": "TIMESTAMPTZ",
     "boolean": "BOOLEAN",
 }
+COMPILED = Path(__file__).with_name("compiled_rules.json")
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -44,15 +50,11 @@ class ColumnRule:
     nullable: bool
     unique: bool
     checks: tuple[ValueCheck, ...]
+    is_currency: bool = False  # upper-cased and mapped through `currency_aliases` first
 
     @property
     def duckdb_type(self) -> str:
         return DUCKDB_TYPES[self.kind]
-
-    @property
-    def is_currency(self) -> bool:
-        """Currency columns are upper-cased and mapped through `currency_aliases` first."""
-        return any(c.op == "isin" and set(c.allowed) == ISO_4217_CODES for c in self.checks)
 
 
 @dataclass(frozen=True)
@@ -81,41 +83,73 @@ class SourceRules:
 @cache
 def source_rules(source: str) -> SourceRules:
     """The rules of `source` ("ledger", "channel", "gateway", "invoices") from its schema."""
-    schema = SCHEMAS[source].to_schema()
-    return SourceRules(
-        source=source,
-        columns=tuple(_column_rule(name, col) for name, col in schema.columns.items()),
-    )
+    compiled = _compiled_rules()
+    if compiled is not None:
+        return compiled[source]
+    from recon.ingest.schema_rules import derive_rules
+
+    return derive_rules(source)
 
 
-def _column_rule(name: str, column: pa.Column) -> ColumnRule:
-    return ColumnRule(
-        name=name,
-        kind=_kind(name, column.dtype.type),
-        nullable=bool(column.nullable),
-        unique=bool(column.unique),
-        checks=tuple(_value_check(name, check) for check in column.checks),
-    )
+def schema_fingerprint() -> str:
+    """A hash of the schema modules and of the code that derives rules from them."""
+    spec = importlib.util.find_spec("schemas")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("the `schemas` package (Pandera models) is not installed")
+    files = sorted(Path(next(iter(spec.submodule_search_locations))).glob("*.py"))
+    files.append(Path(__file__).with_name("schema_rules.py"))
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
-def _kind(name: str, dtype: pl.DataType) -> Kind:
-    if dtype == pl.String:
-        return "text"
-    if isinstance(dtype, pl.Decimal) and (dtype.precision, dtype.scale) == (18, 2):
-        return "decimal"
-    if isinstance(dtype, pl.Datetime) and dtype.time_zone == "UTC":
-        return "timestamp"
-    if dtype == pl.Boolean:
-        return "boolean"
-    raise TypeError(f"schema column {name}: dtype {dtype} has no ingest rule")
+def rules_to_json(rules: dict[str, SourceRules], fingerprint: str) -> str:
+    def plain(value: Any) -> Any:
+        if isinstance(value, Decimal):
+            return str(value)
+        if isinstance(value, dict):
+            return {k: plain(v) for k, v in value.items()}
+        if isinstance(value, list | tuple):
+            return [plain(v) for v in value]
+        return value
+
+    body = {"fingerprint": fingerprint, "sources": {s: plain(asdict(r)) for s, r in rules.items()}}
+    return json.dumps(body, indent=1, sort_keys=True) + "\n"
 
 
-def _value_check(name: str, check: pa.Check) -> ValueCheck:
-    stats = check.statistics or {}
-    if check.name == "isin":
-        return ValueCheck("isin", allowed=tuple(str(v) for v in stats["allowed_values"]))
-    if check.name == "greater_than":
-        return ValueCheck("gt", bound=Decimal(str(stats["min_value"])))
-    if check.name == "greater_than_or_equal_to":
-        return ValueCheck("ge", bound=Decimal(str(stats["min_value"])))
-    raise TypeError(f"schema column {name}: check {check.name} has no ingest rule")
+def rules_from_json(text: str) -> tuple[str, dict[str, SourceRules]]:
+    """The fingerprint and the rules of a compiled file."""
+    body = json.loads(text)
+    sources = {
+        source: SourceRules(
+            source=source,
+            columns=tuple(
+                ColumnRule(
+                    name=c["name"],
+                    kind=c["kind"],
+                    nullable=c["nullable"],
+                    unique=c["unique"],
+                    is_currency=c["is_currency"],
+                    checks=tuple(
+                        ValueCheck(k["op"], tuple(k["allowed"]), Decimal(k["bound"]))
+                        for k in c["checks"]
+                    ),
+                )
+                for c in rules["columns"]
+            ),
+        )
+        for source, rules in body["sources"].items()
+    }
+    return body["fingerprint"], sources
+
+
+@cache
+def _compiled_rules() -> dict[str, SourceRules] | None:
+    if not COMPILED.exists():
+        return None
+    fingerprint, rules = rules_from_json(COMPILED.read_text(encoding="utf-8"))
+    if fingerprint != schema_fingerprint() or set(rules) != set(SOURCES):
+        log.info("schemas changed since %s was written; deriving the rules afresh", COMPILED.name)
+        return None
+    return rules

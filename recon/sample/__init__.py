@@ -1,5 +1,2 @@
-"""The sample-data generator: a realistic business day with an outage, and its answer key."""
-
-from recon.sample.generate import GenerationResult, generate
-
-__all__ = ["GenerationResult", "generate"]
+"""The sample-data generator: a realistic business day with an outage, and its answer key
+(`recon.sample.generate`); its command is `recon generate` (`recon.sample.cli`)."""

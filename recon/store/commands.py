@@ -16,11 +16,7 @@ import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
-
-import polars as pl
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING, Any
 
 from recon.config import SlaPolicy, load_config, parse_timestamp
 from recon.errors import ReconError
@@ -28,8 +24,13 @@ from recon.exit_codes import ExitCode
 from recon.store.actions import Transition, assign, reopen, resolve
 from recon.store.export import EXPORT_FORMATS, export_exceptions
 from recon.store.lock import DEFAULT_WAIT_SECONDS
-from recon.store.queries import ExceptionDetail, ExceptionFilter, exception_detail, list_exceptions
 from recon.store.statuses import RESOLUTION_CODES, STATUSES
+
+if TYPE_CHECKING:  # imported by the handlers that use them: building the parser stays cheap
+    import polars as pl
+    from rich.console import Console
+
+    from recon.store.queries import ExceptionDetail, ExceptionFilter
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -241,6 +242,8 @@ def _as_of(args: argparse.Namespace) -> datetime | None:
 
 
 def _filter_of(args: argparse.Namespace) -> ExceptionFilter:
+    from recon.store.queries import ExceptionFilter
+
     statuses: tuple[str, ...] = tuple(args.status)
     if "ALL" in statuses:
         statuses = ()
@@ -263,6 +266,8 @@ def _filter_of(args: argparse.Namespace) -> ExceptionFilter:
 
 
 def _list(args: argparse.Namespace) -> int:
+    from recon.store.queries import list_exceptions
+
     frame = list_exceptions(
         args.store, _filter_of(args), as_of=_as_of(args), sla=_sla(args), wait_seconds=args.wait
     )
@@ -276,6 +281,11 @@ def _list(args: argparse.Namespace) -> int:
 
 
 def _show(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.table import Table
+
+    from recon.store.queries import exception_detail
+
     detail = exception_detail(
         args.store, args.exception_id, as_of=_as_of(args), sla=_sla(args), wait_seconds=args.wait
     )
@@ -350,6 +360,9 @@ def _done(change: Transition) -> int:
 
 
 def _print_table(frame: pl.DataFrame, *, title: str, console: Console | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     console = console or Console(file=sys.stdout, width=max(240, Console().width))
     table = Table(title=title)
     for name in frame.columns:

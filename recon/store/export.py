@@ -1,17 +1,23 @@
-"""Write the filtered exception queue to a file for people outside recon (CSV or Excel)."""
+"""Write the filtered exception queue to a file for people outside recon (CSV or Excel).
+
+polars and xlsxwriter are imported when an export runs, not when the `recon` command line is
+built, so that other commands do not pay for them.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
-
-import polars as pl
-import xlsxwriter
+from typing import TYPE_CHECKING
 
 from recon.config import SlaPolicy
 from recon.errors import StoreError
 from recon.store.lock import DEFAULT_WAIT_SECONDS
-from recon.store.queries import ExceptionFilter, list_exceptions
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from recon.store.queries import ExceptionFilter
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -33,6 +39,8 @@ def export_exceptions(
     """
     if fmt not in EXPORT_FORMATS:
         raise StoreError(f"unknown export format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    from recon.store.queries import list_exceptions
+
     frame = list_exceptions(store_path, filters, as_of=as_of, sla=sla, wait_seconds=wait_seconds)
     path = Path(output)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -44,6 +52,9 @@ def export_exceptions(
 
 
 def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
+    import polars as pl
+    import xlsxwriter
+
     zoned = [n for n, t in frame.schema.items() if isinstance(t, pl.Datetime) and t.time_zone]
     naive = frame.with_columns(
         pl.col(n).dt.convert_time_zone("UTC").dt.replace_time_zone(None).alias(n) for n in zoned

@@ -12,7 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recon.db import connect
+from recon.ingest import rules as rules_module
 from recon.ingest.rules import source_rules
+from recon.ingest.schema_rules import compiled_text, derive_rules
 from schemas import SCHEMAS, LedgerSchema
 from schemas.currencies import ISO_4217_CODES
 
@@ -35,6 +37,32 @@ def test_every_source_has_one_key_and_known_column_kinds():
         rules = source_rules(source)
         assert [c.name for c in rules.columns if c.unique] == [rules.key.name]
         assert {c.kind for c in rules.columns} <= {"text", "decimal", "timestamp", "boolean"}
+
+
+def test_the_compiled_rules_are_current_with_the_schemas():
+    # after editing schemas/: python -m recon.ingest.schema_rules
+    assert rules_module.COMPILED.read_text(encoding="utf-8") == compiled_text()
+
+
+def test_the_compiled_rules_are_the_rules_derived_from_the_schemas():
+    for source in SCHEMAS:
+        assert source_rules(source) == derive_rules(source)
+
+
+def test_a_compiled_file_from_other_schemas_is_not_used(tmp_path, monkeypatch):
+    stale = tmp_path / "compiled_rules.json"
+    stale.write_text(
+        rules_module.rules_to_json(
+            {s: derive_rules(s) for s in SCHEMAS}, fingerprint="schemas as they once were"
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setattr(rules_module, "COMPILED", stale)
+    rules_module._compiled_rules.cache_clear()
+    try:
+        assert rules_module._compiled_rules() is None
+    finally:
+        rules_module._compiled_rules.cache_clear()
 
 
 def test_the_iso_list_holds_current_codes_only():

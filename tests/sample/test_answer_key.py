@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from recon.cli import main
-from recon.sample import generate
+from recon.sample.generate import generate
 
 
 def read(path: Path) -> list[dict[str, str]]:

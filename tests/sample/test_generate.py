@@ -13,8 +13,8 @@ import pytest
 
 from recon.config import load_config
 from recon.errors import ConfigError
-from recon.sample import generate
 from recon.sample.artefacts import KEYS
+from recon.sample.generate import generate
 
 DAY = date(2024, 3, 15)
 SOURCES = ("ledger", "channel", "gateway", "invoices")
