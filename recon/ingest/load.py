@@ -41,7 +41,7 @@ from recon.ingest.stage import (
 )
 from recon.ingest.transcode import needs_transcoding, utf8_copy
 from recon.model import IngestResult, InputFile, SourceCounts
-from recon.sql import load_sql, quote_ident
+from recon.sql import load_sql, quote_ident, run_statements
 
 Progress = Callable[[str], None]
 
@@ -70,7 +70,7 @@ def load_extracts(
     plan = {s: extract_files(data_dir, s, required=s in REQUIRED_SOURCES) for s in SOURCES}
     for source in SOURCES:
         check_mapping(source_rules(source), config.source(source).columns)
-    _create_tables(con)
+    _create_tables(con, [path for paths in plan.values() for path in paths])
     define_macros(con)
     loaded: dict[str, _Loaded] = {}
     with (
@@ -218,7 +218,8 @@ def _malformed_amount_sum(
     return total or Decimal(0)
 
 
-def _create_tables(con: duckdb.DuckDBPyConnection) -> None:
+def _create_tables(con: duckdb.DuckDBPyConnection, paths: list[Path]) -> None:
+    run_statements(con, load_sql("recon.ingest", "file_type"), {"paths": [str(p) for p in paths]})
     for source in SOURCES:
         create_source_table(con, source_rules(source))
     con.execute(load_sql("recon.ingest", "quarantine_table"))

@@ -4,7 +4,7 @@
 -- _value (the raw text that broke it), _unparsed (text of fields that did not parse).
 CREATE OR REPLACE TABLE {table} (
     {columns},
-    _file VARCHAR,
+    _file recon_file,
     _line BIGINT,
     _row BIGINT,
     _rule INTEGER,

@@ -45,6 +45,7 @@ def test_working_tables_have_the_architecture_columns(con, tmp_path):
     load(con, data)
 
     described = {name: typ for name, typ, *_ in con.sql("DESCRIBE ledger").fetchall()}
+    assert described.pop("_file").startswith("ENUM(")  # the paths read, stored compactly
     assert described == {
         "entry_id": "VARCHAR",
         "txn_ref": "VARCHAR",
@@ -56,9 +57,18 @@ def test_working_tables_have_the_architecture_columns(con, tmp_path):
         "posted_at": "TIMESTAMP WITH TIME ZONE",
         "request_id": "VARCHAR",
         "reversal_of": "VARCHAR",
-        "_file": "VARCHAR",
         "_line": "BIGINT",
     }
+
+
+def test_the_file_column_reads_as_the_path_of_the_file(con, tmp_path):
+    data = extracts(tmp_path, ledger=[ledger_row("E1")])
+
+    load(con, data)
+
+    assert con.sql("SELECT _file::VARCHAR, to_json(ledger)->>'_file' FROM ledger").fetchall() == [
+        (str(data / "ledger.csv"), str(data / "ledger.csv"))
+    ]
 
 
 def test_a_file_without_a_required_column_is_refused_with_its_header(con, tmp_path):
