@@ -13,12 +13,21 @@ WHERE r.status = 'POSTED'
 -- Each booked debit with the channel request behind it: through its own request_id, else
 -- (next statement) the first request that carries its txn_ref. The idempotency key counts
 -- only through the debit's own request_id: a txn_ref fallback could tie unrelated legs.
+-- `told_elsewhere`: the debit's own request was told FAILED or TIMEOUT, or SUCCESS under no
+-- or another txn_ref; only such debits are looked at again once duplicates are found
+-- (half_completed.sql), so duplicates.sql keeps just these, the duplicates and their
+-- originals, and the transfer checks run without the full table in memory.
 CREATE OR REPLACE TABLE _fb_booked AS
 SELECT l.entry_id, l.txn_ref, l.account_id, l.amount, l.currency, l.posted_at, l.request_id,
        c.request_id IS NOT NULL AS has_request,
        c.idempotency_key,
        c.credit_account AS payee,
-       c.status AS told
+       c.status AS told,
+       coalesce(
+           c.status IN ('FAILED', 'TIMEOUT')
+               OR (c.status = 'SUCCESS' AND c.txn_ref IS DISTINCT FROM l.txn_ref),
+           false
+       ) AS told_elsewhere
 FROM ledger AS l
 LEFT JOIN channel AS c ON c.request_id = l.request_id
 WHERE l.direction = 'D'

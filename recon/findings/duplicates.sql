@@ -96,3 +96,13 @@ SELECT g.gateway_ref, g.txn_ref, g.amount, g.currency, g.fee, g.gateway_at, o.or
 FROM gateway AS g
 JOIN originals AS o ON o.txn_ref = g.txn_ref
 WHERE g.status = 'SUCCESS' AND g.gateway_ref <> o.original;
+
+-- From here on only the duplicates, their originals and the debits whose request was told
+-- otherwise are looked up (duplicate_findings.sql, half_completed.sql): keep just those, so
+-- the per-transfer aggregates that follow have the memory.
+CREATE OR REPLACE TABLE _fb_booked AS
+SELECT *
+FROM _fb_booked
+WHERE told_elsewhere
+   OR entry_id IN (SELECT entry_id FROM _fb_dup)
+   OR entry_id IN (SELECT original FROM _fb_dup);
