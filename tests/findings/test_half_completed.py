@@ -217,6 +217,13 @@ def test_told_success_and_booked_through_the_request_id_alone(con):
     assert find(con) == []
 
 
+def test_told_success_and_booked_under_another_txn_ref_through_the_request_id(con):
+    x = Extracts(con).request("R1", "100.00", status="SUCCESS", txn_ref="T1")
+    x.ledger("E1", "T2", "A1", "D", "100.00", request_id="R1")
+    x.ledger("E2", "T2", "B1", "C", "100.00", request_id="R1")
+    assert find(con) == []
+
+
 def test_told_failed_with_nothing_booked_is_consistent(con):
     Extracts(con).request("R1", "100.00", txn_ref=None, status="FAILED")
     assert find(con) == []
