@@ -21,7 +21,7 @@ from recon.publish.catalog import table_columns
 from recon.publish.charts import Timeline
 from recon.publish.outage import ChannelBucket, OutageAnalysis, outage_analysis
 from recon.publish.quarantine import quarantine_reasons
-from recon.sql import load_sql
+from recon.sql import load_sql, run_statements
 
 DAY_BUCKET_MINUTES = 5
 ZOOM_BUCKET_MINUTES = 1
@@ -96,8 +96,8 @@ def report_data(
 ) -> ReportData:
     """Query the working tables for every figure, table and chart series of the report."""
     create_cases_view(con)
-    _create_timeline_views(con)
     tz = report_timezone(summary)
+    _create_timeline_views(con, tz)
     day, outage, windows = _timelines(con, tz)
     zoom = _zoom(con, tz, outage) if outage.windows else None
     has_comp = bool(table_columns(con, "compensation"))
@@ -155,14 +155,18 @@ def failure_report_data(
     )
 
 
-def _create_timeline_views(con: duckdb.DuckDBPyConnection) -> None:
+def _create_timeline_views(con: duckdb.DuckDBPyConnection, tz: str) -> None:
     findings = table_columns(con, "findings")
     events = "findings" if {"event_at", "type", "subtype"} <= set(findings) else "publish_cases"
     channel = table_columns(con, "channel")
     requests = (
         "channel" if {"requested_at", "status", "error_code"} <= set(channel) else _NO_REQUESTS
     )
-    con.execute(load_sql("recon.publish", "report_views").format(events=events, requests=requests))
+    run_statements(
+        con,
+        load_sql("recon.publish", "report_views").format(events=events, requests=requests),
+        {"tz": tz},
+    )
 
 
 def _timelines(
@@ -221,7 +225,7 @@ def _timeline(
     ).fetchall():
         series.setdefault(type_, [0] * n)[index[bucket]] = int(count)
     failures = [0] * n
-    buckets = _channel_buckets(con, tz, start, end, minutes)
+    buckets = _channel_buckets(con, start, end, minutes)
     for b in buckets:
         failures[index[b.start]] = b.failed
     has_requests = con.execute(load_sql("recon.publish", "report_counts")).fetchone()[1] > 0
@@ -235,9 +239,10 @@ def _timeline(
 
 
 def _channel_buckets(
-    con: duckdb.DuckDBPyConnection, tz: str, start: datetime, end: datetime, minutes: int
+    con: duckdb.DuckDBPyConnection, start: datetime, end: datetime, minutes: int
 ) -> list[ChannelBucket]:
-    params = {"tz": tz, "minutes": minutes, "start": start, "end": end}
+    """Requests and failed ones per bucket (publish_requests is already in local time)."""
+    params = {"minutes": minutes, "start": start, "end": end}
     return [
         ChannelBucket(start=bucket, requests=int(requests), failed=int(failed))
         for bucket, requests, failed in con.execute(
@@ -248,7 +253,10 @@ def _channel_buckets(
 
 def _window_detail(con: duckdb.DuckDBPyConnection, tz: str, window: Any) -> WindowDetail:
     params = {"tz": tz, "start": window.start, "end": window.end}
-    rows = con.execute(load_sql("recon.publish", "report_window_detail"), params).fetchall()
+    rows = con.execute(
+        load_sql("recon.publish", "report_window_detail"),
+        {"start": window.start, "end": window.end},
+    ).fetchall()
     inside = con.execute(load_sql("recon.publish", "report_events_in_window"), params).fetchone()
     return WindowDetail(
         start=window.start,

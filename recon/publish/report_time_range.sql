@@ -1,8 +1,9 @@
 -- First and last event of the day in local time ($tz): the chart's x-axis.
-SELECT min(t) AS first_at, max(t) AS last_at
+SELECT min(first_at) AS first_at, max(last_at) AS last_at
 FROM (
-    SELECT timezone($tz, event_at) AS t FROM publish_events
+    SELECT timezone($tz, event_at) AS first_at, timezone($tz, event_at) AS last_at
+    FROM publish_events
+    WHERE event_at IS NOT NULL
     UNION ALL
-    SELECT timezone($tz, requested_at) FROM publish_requests
-) AS events
-WHERE t IS NOT NULL;
+    SELECT first_at, last_at FROM publish_requests
+) AS events;

@@ -1,16 +1,16 @@
 -- Inside one outage window (local $start to $end): first and last failed request, and the
 -- error codes customers saw, most frequent first.
 WITH failed AS (
-    SELECT timezone($tz, requested_at) AS t, coalesce(error_code, status) AS code
+    SELECT first_at, last_at, coalesce(error_code, status) AS code, n
     FROM publish_requests
     WHERE status IN ('FAILED', 'TIMEOUT')
-      AND timezone($tz, requested_at) >= $start AND timezone($tz, requested_at) < $end
+      AND local_minute >= $start AND local_minute < $end
 )
 SELECT
-    (SELECT min(t) FROM failed) AS first_failed,
-    (SELECT max(t) FROM failed) AS last_failed,
+    (SELECT min(first_at) FROM failed) AS first_failed,
+    (SELECT max(last_at) FROM failed) AS last_failed,
     code,
-    count(*) AS n
+    sum(n) AS n
 FROM failed
 GROUP BY code
 ORDER BY n DESC, code;
