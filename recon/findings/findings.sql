@@ -111,15 +111,24 @@ FROM _fb_found AS f
 LEFT JOIN _fb_detail AS d ON d.txn_ref = f.txn_ref;
 
 CREATE OR REPLACE TABLE findings AS
-WITH requests AS (
+-- the requests the findings name, read from the channel table in one scan
+WITH named AS MATERIALIZED (
+    SELECT c.request_id, c.customer_id, c.channel
+    FROM channel AS c
+    SEMI JOIN (
+        SELECT unnest([request_id, ledger_request, channel_request]) AS request_id
+        FROM _fb_complete
+    ) AS n ON n.request_id = c.request_id
+),
+requests AS (
     SELECT f.finding_key,
            coalesce(own.request_id, led.request_id, alt.request_id) AS request_id,
            coalesce(own.customer_id, led.customer_id, alt.customer_id) AS customer_id,
            coalesce(own.channel, led.channel, alt.channel) AS channel
     FROM _fb_complete AS f
-    LEFT JOIN channel AS own ON own.request_id = f.request_id
-    LEFT JOIN channel AS led ON led.request_id = f.ledger_request
-    LEFT JOIN channel AS alt ON alt.request_id = f.channel_request
+    LEFT JOIN named AS own ON own.request_id = f.request_id
+    LEFT JOIN named AS led ON led.request_id = f.ledger_request
+    LEFT JOIN named AS alt ON alt.request_id = f.channel_request
 ),
 -- "another request of the same debit account": its first request's customer
 account_customer AS (
