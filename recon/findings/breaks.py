@@ -12,6 +12,7 @@ from fractions import Fraction
 
 import duckdb
 
+from recon.catalog import table_names
 from recon.model import DetectionParams
 from recon.sql import load_sql, quote_ident, run_statements
 
@@ -45,12 +46,7 @@ def find_breaks(con: duckdb.DuckDBPyConnection, params: DetectionParams) -> None
 
 def drop_scratch_tables(con: duckdb.DuckDBPyConnection) -> None:
     """Drop every `_fb_*` table, also after a failed stage, so none outlives the call."""
-    names = con.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
-        " AND schema_name = current_schema() AND starts_with(table_name, $prefix)",
-        {"prefix": SCRATCH_PREFIX},
-    ).fetchall()
-    for (name,) in names:
+    for name in table_names(con, SCRATCH_PREFIX):
         con.execute(f"DROP TABLE IF EXISTS {quote_ident(name)}")
 
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import duckdb
 
+from recon.catalog import has_table
 from recon.model import RunSummary
-from recon.publish.catalog import has_table
 from recon.publish.exports import write_exports, write_quarantine
 from recon.publish.quarantine import quarantine_reasons, reason_counts
 from recon.publish.report import render_failure_report, render_report

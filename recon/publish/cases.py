@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from recon.publish.catalog import table_columns
+from recon.catalog import table_columns
 from recon.publish.columns import EXCEPTION_COLUMNS, EXCEPTION_EXTRA_COLUMNS
 from recon.sql import load_sql, quote_ident
 

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import duckdb
 
+from recon.catalog import table_columns
 from recon.publish.cases import create_cases_view, install_macros
-from recon.publish.catalog import table_columns
 from recon.publish.columns import (
     COMPENSATION_COLUMNS,
     CORRECTION_COLUMNS,

@@ -7,7 +7,7 @@ from typing import Any
 
 import duckdb
 
-from recon.publish.catalog import has_table
+from recon.catalog import has_table
 from recon.sql import load_sql
 
 

@@ -15,9 +15,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import duckdb
 
+from recon.catalog import table_columns
 from recon.model import RunSummary
 from recon.publish.cases import create_cases_view
-from recon.publish.catalog import table_columns
 from recon.publish.charts import Timeline
 from recon.publish.outage import ChannelBucket, OutageAnalysis, outage_analysis
 from recon.publish.quarantine import quarantine_reasons

@@ -16,9 +16,9 @@ from typing import Any
 
 import duckdb
 
+from recon.catalog import has_table
 from recon.config import SOURCES
 from recon.model import RunSummary, SourceCounts
-from recon.publish.catalog import has_table
 from recon.publish.quarantine import quarantine_reasons, reason_counts
 from recon.sql import load_sql
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
+from recon.catalog import table_names
 from recon.sql import load_sql, run_statements
 
 # Corrections without a known counterparty go through this account, one per currency
@@ -27,7 +28,8 @@ def propose_corrections(con: duckdb.DuckDBPyConnection) -> None:
     the other side comes from its transfer's ledger credit leg or channel payee when the
     source tables are in the working database, else from suspense.
     """
-    parties = "parties" if _has_tables(con, "ledger", "channel") else "parties_unknown"
+    present = set(table_names(con))
+    parties = "parties" if {"ledger", "channel"} <= present else "parties_unknown"
     try:
         run_statements(con, load_sql("recon.remedies", parties))
         run_statements(
@@ -35,14 +37,3 @@ def propose_corrections(con: duckdb.DuckDBPyConnection) -> None:
         )
     finally:
         con.execute("DROP TABLE IF EXISTS _rm_parties")
-
-
-def _has_tables(con: duckdb.DuckDBPyConnection, *names: str) -> bool:
-    present = {
-        name
-        for (name,) in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
-            " AND schema_name = current_schema()"
-        ).fetchall()
-    }
-    return set(names) <= present

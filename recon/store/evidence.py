@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import duckdb
 
+from recon.catalog import table_names
 from recon.sql import load_sql, quote_ident
 
 # evidence source name(s) -> (working table, its key column)
@@ -30,13 +31,7 @@ def match_evidence(con: duckdb.DuckDBPyConnection) -> None:
     Sources whose working table is absent (a test, an optional extract) simply match nothing;
     the item is still kept, with no row, so `show` can say the row was not available.
     """
-    present = {
-        name
-        for (name,) in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
-            " AND schema_name = current_schema()"
-        ).fetchall()
-    }
+    present = set(table_names(con))
     template = "\n".join(
         line
         for line in load_sql("recon.store", "evidence_source").splitlines()
