@@ -57,17 +57,38 @@ def attached_store(
         raise StoreError(f"no exception store at {path} (a `recon run` with --store creates it)")
     if write:
         path.parent.mkdir(parents=True, exist_ok=True)
-    deadline = time.monotonic() + max(0.0, wait_seconds)
-    with _advisory_lock(path, exclusive=write, deadline=deadline, owner=owner):
-        _attach(con, path, read_only=not write, deadline=deadline)
+    patience = _Patience(path, time.monotonic() + max(0.0, wait_seconds))
+    with _advisory_lock(path, exclusive=write, patience=patience, owner=owner):
+        _attach(con, path, read_only=not write, patience=patience)
         try:
             yield
         finally:
             con.execute(f"DETACH {STORE_ALIAS}")
 
 
+class _Patience:
+    """Waiting for a busy store: say so once, retry every _POLL_SECONDS, give up at the
+    deadline. Shared by recon's own lock and DuckDB's file lock."""
+
+    def __init__(self, path: Path, deadline: float) -> None:
+        self.path = path
+        self.deadline = deadline
+        self.announced = False
+
+    def busy(self, holder: str) -> None:
+        """Wait one poll interval, or raise StoreBusyError naming `holder` past the deadline."""
+        if time.monotonic() >= self.deadline:
+            raise StoreBusyError(_busy_message(self.path, holder, gave_up=True)) from None
+        if not self.announced:
+            log.warning(_busy_message(self.path, holder, gave_up=False, deadline=self.deadline))
+            self.announced = True
+        time.sleep(_POLL_SECONDS)
+
+
 @contextmanager
-def _advisory_lock(path: Path, *, exclusive: bool, deadline: float, owner: str) -> Iterator[None]:
+def _advisory_lock(
+    path: Path, *, exclusive: bool, patience: _Patience, owner: str
+) -> Iterator[None]:
     lock_file = lock_path_of(path)
     try:
         fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o664)
@@ -79,20 +100,13 @@ def _advisory_lock(path: Path, *, exclusive: bool, deadline: float, owner: str) 
         yield  # a reader in a read-only folder: DuckDB's own shared lock still protects it
         return
     mode = fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH
-    announced = False
     try:
         while True:
             try:
                 fcntl.flock(fd, mode | fcntl.LOCK_NB)
                 break
             except BlockingIOError:
-                holder = _holder(fd)
-                if time.monotonic() >= deadline:
-                    raise StoreBusyError(_busy_message(path, holder, gave_up=True)) from None
-                if not announced:
-                    log.warning(_busy_message(path, holder, gave_up=False, deadline=deadline))
-                    announced = True
-                time.sleep(_POLL_SECONDS)
+                patience.busy(_holder(fd))
         if exclusive:
             _write_holder(fd, owner)
         try:
@@ -106,11 +120,10 @@ def _advisory_lock(path: Path, *, exclusive: bool, deadline: float, owner: str) 
 
 
 def _attach(
-    con: duckdb.DuckDBPyConnection, path: Path, *, read_only: bool, deadline: float
+    con: duckdb.DuckDBPyConnection, path: Path, *, read_only: bool, patience: _Patience
 ) -> None:
     """ATTACH, retrying while a process outside recon's lock (a duckdb shell) holds the file."""
     sql = f"ATTACH $path AS {STORE_ALIAS}" + (" (READ_ONLY)" if read_only else "")
-    announced = False
     while True:
         try:
             con.execute(sql, {"path": str(path)})
@@ -121,13 +134,7 @@ def _attach(
                 raise StoreError(f"cannot open the exception store {path}: {text}") from None
             pid = _DUCKDB_PID.search(text)
             holder = f"process {pid.group(1)}" if pid else "another process"
-            holder += " (outside recon, e.g. a duckdb shell)"
-            if time.monotonic() >= deadline:
-                raise StoreBusyError(_busy_message(path, holder, gave_up=True)) from None
-            if not announced:
-                log.warning(_busy_message(path, holder, gave_up=False, deadline=deadline))
-                announced = True
-            time.sleep(_POLL_SECONDS)
+            patience.busy(holder + " (outside recon, e.g. a duckdb shell)")
         except duckdb.Error as err:
             raise StoreError(
                 f"cannot open the exception store {path}: {err} (is it a recon DuckDB store?)"
