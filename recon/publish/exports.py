@@ -39,13 +39,7 @@ def write_exceptions(out_dir: Path, con: duckdb.DuckDBPyConnection) -> dict[str,
 
 
 def write_corrections(out_dir: Path, con: duckdb.DuckDBPyConnection) -> Path:
-    return _copy_or_header(
-        con,
-        "corrections",
-        CORRECTION_COLUMNS,
-        out_dir / "corrections.csv",
-        load_sql("recon.publish", "corrections_csv"),
-    )
+    return _table_csv(out_dir, con, "corrections", CORRECTION_COLUMNS)
 
 
 def write_compensation(out_dir: Path, con: duckdb.DuckDBPyConnection) -> Path:
@@ -62,13 +56,7 @@ def write_compensation(out_dir: Path, con: duckdb.DuckDBPyConnection) -> Path:
 
 
 def write_quarantine(out_dir: Path, con: duckdb.DuckDBPyConnection) -> Path:
-    return _copy_or_header(
-        con,
-        "quarantine",
-        QUARANTINE_COLUMNS,
-        out_dir / "quarantine.csv",
-        load_sql("recon.publish", "quarantine_csv"),
-    )
+    return _table_csv(out_dir, con, "quarantine", QUARANTINE_COLUMNS)
 
 
 def write_exports(out_dir: Path, con: duckdb.DuckDBPyConnection) -> dict[str, Path]:
@@ -78,6 +66,14 @@ def write_exports(out_dir: Path, con: duckdb.DuckDBPyConnection) -> dict[str, Pa
     paths["compensation.csv"] = write_compensation(out_dir, con)
     paths["quarantine.csv"] = write_quarantine(out_dir, con)
     return paths
+
+
+def _table_csv(
+    out_dir: Path, con: duckdb.DuckDBPyConnection, table: str, columns: Sequence[str]
+) -> Path:
+    """`<table>.csv` written by `<table>_csv.sql`."""
+    sql = load_sql("recon.publish", f"{table}_csv")
+    return _copy_or_header(con, table, columns, out_dir / f"{table}.csv", sql)
 
 
 def _copy_or_header(
