@@ -332,10 +332,10 @@ def _largest(data: ReportData) -> str:
         )
     note = ""
     if data.open_total > len(data.largest):
-        note = (
-            f'<p class="note">Showing the {_num(len(data.largest))} largest of '
-            f"{_num(data.open_total)}"
-            " open exceptions; all are in exceptions.csv.</p>"
+        note = _shown_note(
+            f"the {_num(len(data.largest))} largest",
+            data.open_total,
+            "open exceptions; all are in exceptions.csv.",
         )
     table = _table(
         [
@@ -408,11 +408,18 @@ def _compensation(data: ReportData) -> str:
     )
     if data.customers_owed > len(data.top_customers):
         out.append(
-            f'<p class="note">Showing the top {_num(len(data.top_customers))} of '
-            f"{_num(data.customers_owed)}"
-            " customers; all are in compensation.csv.</p>"
+            _shown_note(
+                f"the top {_num(len(data.top_customers))}",
+                data.customers_owed,
+                "customers; all are in compensation.csv.",
+            )
         )
     return "".join(out)
+
+
+def _shown_note(shown: str, total: int, rest: str) -> str:
+    """The note under a table cut to its first rows: how many of how many, and where all are."""
+    return f'<p class="note">Showing {shown} of {_num(total)} {rest}</p>'
 
 
 def _data_quality(data: ReportData) -> str:
@@ -467,9 +474,11 @@ def _data_quality(data: ReportData) -> str:
         )
         if data.quarantine_reasons > len(data.quarantine):
             out.append(
-                f'<p class="note">Showing {_num(len(data.quarantine))} of '
-                f"{_num(data.quarantine_reasons)}"
-                " reasons; every row is in quarantine.csv.</p>"
+                _shown_note(
+                    _num(len(data.quarantine)),
+                    data.quarantine_reasons,
+                    "reasons; every row is in quarantine.csv.",
+                )
             )
     return "".join(out)
 
