@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import duckdb
 
+from recon.config import SOURCES
 from recon.sql import quote_ident
 
-SOURCES = ("ledger", "channel", "gateway", "invoices")
 KEYS: Mapping[str, str] = {
     "ledger": "entry_id",
     "channel": "request_id",

@@ -107,14 +107,17 @@ WHERE (v.cond = 'always' OR coalesce(invoice_required, 'true') <> 'false');
 -- the business time zone without offset (or with Z in UTC), channel in UTC with Z, gateway
 -- with milliseconds and +00:00, invoices with +00:00.
 CREATE OR REPLACE TEMP MACRO gen_utc_text(ts, fmt) AS strftime(timezone('UTC', ts), fmt);
+CREATE OR REPLACE TEMP MACRO gen_ledger_time_text(ts) AS (
+    CASE
+        WHEN (SELECT utc_out FROM gen_params) THEN gen_utc_text(ts, '%Y-%m-%dT%H:%M:%SZ')
+        ELSE strftime(timezone((SELECT tz FROM gen_params), ts), '%Y-%m-%d %H:%M:%S')
+    END
+);
 
 CREATE OR REPLACE TEMP VIEW gen_ledger_text AS
 SELECT
     entry_id, txn_ref, account_id, direction, amount::VARCHAR AS amount, currency, status,
-    CASE
-        WHEN (SELECT utc_out FROM gen_params) THEN gen_utc_text(posted_at, '%Y-%m-%dT%H:%M:%SZ')
-        ELSE strftime(timezone((SELECT tz FROM gen_params), posted_at), '%Y-%m-%d %H:%M:%S')
-    END AS posted_at,
+    gen_ledger_time_text(posted_at) AS posted_at,
     request_id, reversal_of, part
 FROM gen_ledger;
 
@@ -164,9 +167,6 @@ WHERE region = 'out' AND kind IN ('F_DWC_NONE', 'F_DWC_FAILED');
 CREATE OR REPLACE TEMP VIEW gen_late_ledger_text AS
 SELECT
     entry_id, txn_ref, account_id, direction, amount::VARCHAR AS amount, currency, status,
-    CASE
-        WHEN (SELECT utc_out FROM gen_params) THEN gen_utc_text(posted_at, '%Y-%m-%dT%H:%M:%SZ')
-        ELSE strftime(timezone((SELECT tz FROM gen_params), posted_at), '%Y-%m-%d %H:%M:%S')
-    END AS posted_at,
+    gen_ledger_time_text(posted_at) AS posted_at,
     request_id, reversal_of, part
 FROM gen_late_ledger;
