@@ -17,6 +17,7 @@ from recon.model import DetectionParams
 from recon.sql import load_sql, quote_ident, run_statements
 
 STAGES = (
+    "key_time",  # the macro that writes a row's instant into a finding key
     "debits",  # _fb_reversed, _fb_booked
     "duplicates",  # _fb_dup, _fb_double
     "transfers",  # _fb_request_txn, _fb_txn (via per-source facts), evaluated_txn_refs, _fb_found

@@ -2,7 +2,8 @@
 -- txn_ref. The extra money is what the customer is owed interest on.
 
 INSERT INTO _fb_found
-SELECT 'DUPLICATE_DEBIT|' || d.subtype || '|ledger:' || d.entry_id AS finding_key,
+SELECT 'DUPLICATE_DEBIT|' || d.subtype || '|' || x.txn_ref || '|ledger@'
+           || recon_key_time(x.posted_at) AS finding_key,
        'DUPLICATE_DEBIT' AS type,
        d.subtype,
        x.txn_ref,
@@ -17,7 +18,8 @@ SELECT 'DUPLICATE_DEBIT|' || d.subtype || '|ledger:' || d.entry_id AS finding_ke
        x.amount AS comp_basis,
        x.posted_at AS comp_from,
        NULL AS comp_fee,
-       ['ledger:' || d.entry_id, 'ledger:' || d.original] AS evidence
+       ['ledger:' || d.entry_id, 'ledger:' || d.original] AS evidence,
+       d.entry_id AS tie
 FROM _fb_dup AS d
 JOIN _fb_booked AS x ON x.entry_id = d.entry_id
 JOIN _fb_booked AS o ON o.entry_id = d.original
@@ -27,7 +29,8 @@ WHERE NOT t.in_flight;
 -- The extra charge left through the gateway: recall it and refund its fee. Interest runs
 -- from the transfer's debit (filled in later), or without one from the charge itself.
 INSERT INTO _fb_found
-SELECT 'DUPLICATE_DEBIT|GATEWAY_DOUBLE_CHARGE|gateway:' || g.gateway_ref AS finding_key,
+SELECT 'DUPLICATE_DEBIT|GATEWAY_DOUBLE_CHARGE|' || g.txn_ref || '|gateway@'
+           || recon_key_time(g.gateway_at) AS finding_key,
        'DUPLICATE_DEBIT' AS type,
        'GATEWAY_DOUBLE_CHARGE' AS subtype,
        g.txn_ref,
@@ -41,7 +44,8 @@ SELECT 'DUPLICATE_DEBIT|GATEWAY_DOUBLE_CHARGE|gateway:' || g.gateway_ref AS find
        g.amount AS comp_basis,
        NULL AS comp_from,
        CASE WHEN $refund_gateway_fee THEN g.fee ELSE 0 END AS comp_fee,
-       ['gateway:' || g.gateway_ref, 'gateway:' || g.original] AS evidence
+       ['gateway:' || g.gateway_ref, 'gateway:' || g.original] AS evidence,
+       g.gateway_ref AS tie
 FROM _fb_double AS g
 JOIN _fb_txn AS t ON t.txn_ref = g.txn_ref
 WHERE NOT t.in_flight;

@@ -83,8 +83,14 @@ LEFT JOIN channel_detail AS c ON c.txn_ref = r.txn_ref
 LEFT JOIN gateway_detail AS g ON g.txn_ref = r.txn_ref;
 
 -- Each staged finding with its blanks filled from its transfer's facts.
+-- A finding about one row of an extract is keyed by its transfer and the row's instant;
+-- rows that share both are told apart by their order (by the row's own id): `#1`, `#2`.
 CREATE OR REPLACE TABLE _fb_complete AS
-SELECT f.finding_key, f.type, f.subtype, f.txn_ref, f.related_txn_ref,
+SELECT f.finding_key
+           || CASE WHEN f.tie IS NOT NULL
+                   THEN '#' || row_number() OVER (PARTITION BY f.finding_key ORDER BY f.tie)
+                   ELSE '' END AS finding_key,
+       f.type, f.subtype, f.txn_ref, f.related_txn_ref,
        f.request_id, d.ledger_request, d.channel_request,
        coalesce(f.account_id, d.account_id) AS account_id,
        f.amount,

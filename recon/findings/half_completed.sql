@@ -5,19 +5,20 @@
 -- the same debits only when there is no DEBIT_WITHOUT_CREDIT, STUCK_PENDING only for a
 -- pending debit (a pending credit under a booked debit is DEBIT_WITHOUT_CREDIT's money).
 -- Columns: finding_key, type, subtype, txn_ref, related_txn_ref, request_id, account_id,
--- amount, currency, proposed_action, event_at, comp_basis, comp_from, comp_fee, evidence.
+-- amount, currency, proposed_action, event_at, comp_basis, comp_from, comp_fee, evidence, tie.
 
 INSERT INTO _fb_found
 SELECT 'HALF_COMPLETED|DEBIT_WITHOUT_CREDIT|' || txn_ref, 'HALF_COMPLETED',
        'DEBIT_WITHOUT_CREDIT', txn_ref, NULL, NULL, NULL, booked_debit - posted_credit, NULL,
-       'POST_CREDIT_OR_REVERSE', NULL, booked_debit - posted_credit, NULL, NULL, ['@debit']
+       'POST_CREDIT_OR_REVERSE', NULL, booked_debit - posted_credit, NULL, NULL, ['@debit'],
+       NULL
 FROM _fb_txn
 WHERE NOT in_flight AND booked_n > 0 AND booked_debit > posted_credit;
 
 INSERT INTO _fb_found
 SELECT 'HALF_COMPLETED|STUCK_PENDING|' || txn_ref, 'HALF_COMPLETED', 'STUCK_PENDING', txn_ref,
        NULL, NULL, NULL, coalesce(pending_debit, pending_credit), NULL, 'INVESTIGATE', NULL,
-       pending_debit, NULL, NULL, ['@pending']
+       pending_debit, NULL, NULL, ['@pending'], NULL
 FROM _fb_txn
 WHERE NOT in_flight AND stale_pending_n > 0;
 
@@ -25,14 +26,14 @@ INSERT INTO _fb_found
 SELECT 'HALF_COMPLETED|BOOKED_GATEWAY_FAILED|' || txn_ref, 'HALF_COMPLETED',
        'BOOKED_GATEWAY_FAILED', txn_ref, NULL, NULL, NULL, booked_debit, NULL, 'REVERSE_DEBIT',
        NULL, CASE WHEN booked_debit > posted_credit THEN NULL ELSE booked_debit END, NULL,
-       NULL, ['@debit']
+       NULL, ['@debit'], NULL
 FROM _fb_txn
 WHERE NOT in_flight AND booked_n > 0 AND success_n = 0 AND (clearing_credit OR gateway_n > 0);
 
 INSERT INTO _fb_found
 SELECT 'HALF_COMPLETED|GATEWAY_NOT_BOOKED|' || txn_ref, 'HALF_COMPLETED', 'GATEWAY_NOT_BOOKED',
        txn_ref, NULL, NULL, NULL, paid_amount, NULL, 'POST_ENTRIES', NULL, NULL, NULL, NULL,
-       ['@payment']
+       ['@payment'], NULL
 FROM _fb_txn
 WHERE NOT in_flight AND success_n > 0 AND booked_all_n = 0;
 
@@ -71,8 +72,10 @@ requests AS (
     FROM told AS k
     LEFT JOIN by_request AS r ON r.request_id = k.request_id
 )
-SELECT CASE WHEN q.status = 'SUCCESS' THEN 'HALF_COMPLETED|CHANNEL_SUCCESS_NOT_BOOKED|channel:'
-            ELSE 'HALF_COMPLETED|CHANNEL_FAILED_BUT_BOOKED|channel:' END || q.request_id,
+SELECT CASE WHEN q.status = 'SUCCESS' THEN 'HALF_COMPLETED|CHANNEL_SUCCESS_NOT_BOOKED|'
+            ELSE 'HALF_COMPLETED|CHANNEL_FAILED_BUT_BOOKED|' END
+           || coalesce(q.txn_ref, '') || '|channel@' || recon_key_time(q.requested_at)
+           || '|' || coalesce(q.debit_account, ''),
        'HALF_COMPLETED',
        CASE WHEN q.status = 'SUCCESS' THEN 'CHANNEL_SUCCESS_NOT_BOOKED'
             ELSE 'CHANNEL_FAILED_BUT_BOOKED' END,
@@ -86,7 +89,8 @@ SELECT CASE WHEN q.status = 'SUCCESS' THEN 'HALF_COMPLETED|CHANNEL_SUCCESS_NOT_B
        coalesce(q.debit.posted_at, CASE WHEN q.status = 'SUCCESS' THEN q.requested_at END),
        NULL, NULL, NULL,
        CASE WHEN q.debit IS NULL THEN ['channel:' || q.request_id]
-            ELSE ['channel:' || q.request_id, 'ledger:' || q.debit.entry_id] END
+            ELSE ['channel:' || q.request_id, 'ledger:' || q.debit.entry_id] END,
+       q.request_id
 FROM requests AS q
 LEFT JOIN _fb_txn AS t ON t.txn_ref = q.finding_txn
 WHERE NOT coalesce(

@@ -1,11 +1,11 @@
 -- INVOICE findings. The payment is the first SUCCESS gateway record; without one, the last
 -- attempted (non-refund) record; the money at stake falls back to the invoice amount.
 -- Columns: finding_key, type, subtype, txn_ref, related_txn_ref, request_id, account_id,
--- amount, currency, proposed_action, event_at, comp_basis, comp_from, comp_fee, evidence.
+-- amount, currency, proposed_action, event_at, comp_basis, comp_from, comp_fee, evidence, tie.
 
 INSERT INTO _fb_found
 SELECT 'INVOICE|MISSING|' || txn_ref, 'INVOICE', 'MISSING', txn_ref, NULL, NULL, NULL,
-       paid_amount, NULL, 'ISSUE_INVOICE', NULL, NULL, NULL, NULL, ['@payment']
+       paid_amount, NULL, 'ISSUE_INVOICE', NULL, NULL, NULL, NULL, ['@payment'], NULL
 FROM _fb_txn
 WHERE NOT in_flight AND success_n > 0 AND booked_all_n > 0 AND invoice_required
   AND issued_n = 0;
@@ -13,7 +13,7 @@ WHERE NOT in_flight AND success_n > 0 AND booked_all_n > 0 AND invoice_required
 INSERT INTO _fb_found
 SELECT 'INVOICE|AMOUNT_MISMATCH|' || txn_ref, 'INVOICE', 'AMOUNT_MISMATCH', txn_ref, NULL,
        NULL, NULL, abs(invoice_amount - paid_amount), NULL, 'REISSUE_INVOICE', NULL, NULL,
-       NULL, NULL, ['invoices:' || invoice_id, '@payment']
+       NULL, NULL, ['invoices:' || invoice_id, '@payment'], NULL
 FROM _fb_txn
 WHERE NOT in_flight AND issued_n > 0 AND success_n > 0 AND invoice_amount <> paid_amount;
 
@@ -21,16 +21,18 @@ WHERE NOT in_flight AND issued_n > 0 AND success_n > 0 AND invoice_amount <> pai
 INSERT INTO _fb_found
 SELECT 'INVOICE|ON_FAILED_PAYMENT|' || txn_ref, 'INVOICE', 'ON_FAILED_PAYMENT', txn_ref, NULL,
        NULL, NULL, coalesce(paid_amount, attempted_amount, invoice_amount), NULL,
-       'VOID_INVOICE', NULL, NULL, NULL, NULL, ['invoices:' || invoice_id]
+       'VOID_INVOICE', NULL, NULL, NULL, NULL, ['invoices:' || invoice_id], NULL
 FROM _fb_txn
 WHERE NOT in_flight AND issued_n > 0
   AND (success_n = 0 OR (debit_reversed AND booked_all_n = 0));
 
 -- One finding per ISSUED invoice after the first (by issued_at, invoice_id).
 INSERT INTO _fb_found
-SELECT 'INVOICE|DUPLICATE|invoices:' || i.invoice_id, 'INVOICE', 'DUPLICATE', t.txn_ref, NULL,
+SELECT 'INVOICE|DUPLICATE|' || t.txn_ref || '|invoices@' || recon_key_time(i.issued_at),
+       'INVOICE', 'DUPLICATE', t.txn_ref, NULL,
        NULL, NULL, coalesce(t.paid_amount, t.attempted_amount, i.amount), NULL, 'VOID_INVOICE',
-       NULL, NULL, NULL, NULL, ['invoices:' || i.invoice_id, 'invoices:' || t.invoice_id]
+       NULL, NULL, NULL, NULL, ['invoices:' || i.invoice_id, 'invoices:' || t.invoice_id],
+       i.invoice_id
 FROM _fb_txn AS t
 JOIN invoices AS i ON i.txn_ref = t.txn_ref
 WHERE NOT t.in_flight AND t.issued_n > 1 AND i.status = 'ISSUED'

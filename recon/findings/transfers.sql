@@ -152,5 +152,9 @@ CREATE OR REPLACE TABLE _fb_found (
     comp_basis DECIMAL(18, 2),
     comp_from TIMESTAMPTZ,
     comp_fee DECIMAL(18, 2),
-    evidence VARCHAR[]
+    evidence VARCHAR[],
+    -- for a finding about one row of an extract (a duplicate debit, an extra charge or
+    -- invoice, a channel request): the row's own id, which orders findings whose key is
+    -- otherwise equal. It never enters the key: such ids are unique only within one delivery.
+    tie VARCHAR
 );

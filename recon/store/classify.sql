@@ -1,4 +1,14 @@
--- Before the write transaction (read only): what this run does to each exception.
+-- Before the write transaction (read only for the store): what this run does to each
+-- exception. A finding is matched to a stored exception by its natural key, and takes that
+-- exception's id: a store migrated from older keys keeps the ids analysts know.
+UPDATE findings AS f SET exception_id = s.exception_id
+FROM (
+    SELECT finding_key, min(exception_id) AS exception_id
+    FROM recon_store.exceptions
+    WHERE finding_key IN (SELECT finding_key FROM findings)
+    GROUP BY finding_key
+) AS s
+WHERE s.finding_key = f.finding_key AND s.exception_id <> f.exception_id;
 -- change: NEW (first seen), REOPENED (had self-healed), STILL_OPEN, RESOLVED_SEEN (an analyst's
 -- resolution stands). Statuses mirror recon/store/statuses.py.
 CREATE OR REPLACE TEMP TABLE _store_found AS

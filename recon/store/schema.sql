@@ -3,7 +3,8 @@ CREATE TABLE IF NOT EXISTS recon_store.store_info (
     key VARCHAR PRIMARY KEY,
     value VARCHAR NOT NULL
 );
-INSERT OR IGNORE INTO recon_store.store_info VALUES ('schema_version', '1');
+-- a new store starts at the current version; an older one is migrated (recon/store/migrate.py)
+INSERT OR IGNORE INTO recon_store.store_info VALUES ('schema_version', '2');
 CREATE TABLE IF NOT EXISTS recon_store.runs (
     run_id VARCHAR PRIMARY KEY,
     actor VARCHAR NOT NULL,

@@ -11,6 +11,7 @@ import duckdb
 from recon.db import connect
 from recon.sql import load_sql, run_statements
 from recon.store.lock import attached_store
+from recon.store.migrate import migrate
 
 
 @contextmanager
@@ -39,6 +40,7 @@ def writable_store(
         con, store_path, write=True, create=create, wait_seconds=wait_seconds, owner=owner
     ):
         run_statements(con, load_sql("recon.store", "schema"))
+        migrate(con, str(store_path))
         yield con
 
 

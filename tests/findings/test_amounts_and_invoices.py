@@ -87,7 +87,10 @@ def test_every_issued_invoice_after_the_first_is_a_duplicate(con):
     x.invoice("I1", "T1", "730.00", "10:01").invoice("I2", "T1", "730.00", "10:02")
     x.invoice("I3", "T1", "730.00", "10:03")
     keys = [r["finding_key"] for r in find(con)]
-    assert keys == ["INVOICE|DUPLICATE|invoices:I2", "INVOICE|DUPLICATE|invoices:I3"]
+    assert keys == [
+        "INVOICE|DUPLICATE|T1|invoices@2024-03-15T10:02:00.000000Z#1",
+        "INVOICE|DUPLICATE|T1|invoices@2024-03-15T10:03:00.000000Z#1",
+    ]
 
 
 def test_a_void_invoice_beside_an_issued_one_is_no_duplicate(con):

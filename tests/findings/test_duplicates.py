@@ -42,7 +42,9 @@ def test_the_same_leg_booked_twice_under_one_txn_ref_flags_the_second_entry(con)
     x = Extracts(con).transfer("T1", "100.00", "10:00")
     x.ledger("T1-D2", "T1", "A1", "D", "100.00", "10:00", request_id="R-T1")
     f = one(find(con), "SAME_REQUEST")
-    assert f["finding_key"] == "DUPLICATE_DEBIT|SAME_REQUEST|ledger:T1-D2"
+    assert f["finding_key"] == (
+        "DUPLICATE_DEBIT|SAME_REQUEST|T1|ledger@2024-03-15T10:00:00.000000Z#1"
+    )
     assert f["evidence"].startswith("ledger:T1-D2;ledger:T1-D;")
 
 
@@ -136,7 +138,9 @@ def test_a_second_success_record_is_a_double_charge_refunding_its_fee(con):
     x = Extracts(con).external("T1", "730.00")
     x.payment("G2", "T1", "730.00", "10:00:40", fee="2.00")
     f = one(find(con), "GATEWAY_DOUBLE_CHARGE")
-    assert f["finding_key"] == "DUPLICATE_DEBIT|GATEWAY_DOUBLE_CHARGE|gateway:G2"
+    assert f["finding_key"] == (
+        "DUPLICATE_DEBIT|GATEWAY_DOUBLE_CHARGE|T1|gateway@2024-03-15T10:00:40.000000Z#1"
+    )
     assert (f["amount"], f["proposed_action"]) == (Decimal("730.00"), "RECALL_PAYMENT")
     assert f["compensation"] == Decimal("2.10")  # 0.10 interest + 2.00 fee
 
@@ -147,8 +151,8 @@ def test_one_finding_per_extra_success_record(con):
     x.payment("G3", "T1", "100.00", "10:00:50")
     keys = sorted(r["finding_key"] for r in find(con))
     assert keys == [
-        "DUPLICATE_DEBIT|GATEWAY_DOUBLE_CHARGE|gateway:G2",
-        "DUPLICATE_DEBIT|GATEWAY_DOUBLE_CHARGE|gateway:G3",
+        "DUPLICATE_DEBIT|GATEWAY_DOUBLE_CHARGE|T1|gateway@2024-03-15T10:00:40.000000Z#1",
+        "DUPLICATE_DEBIT|GATEWAY_DOUBLE_CHARGE|T1|gateway@2024-03-15T10:00:50.000000Z#1",
     ]
 
 
@@ -169,3 +173,23 @@ def test_a_failed_attempt_before_the_payment_is_no_double_charge(con):
     x = Extracts(con).external("T1", "100.00")
     x.payment("G0", "T1", "100.00", "10:00:10", status="FAILED")
     assert find(con) == []
+
+
+# --- identity: a finding's key names its transfer and the row's instant, never a row id
+
+
+def test_extra_debits_at_one_instant_are_numbered_in_entry_order(con):
+    x = Extracts(con).transfer("T1", "100.00", "10:00")
+    x.ledger("T1-D3", "T1", "A1", "D", "100.00", "10:01", request_id="R-T1")
+    x.ledger("T1-D2", "T1", "A1", "D", "100.00", "10:01", request_id="R-T1")
+    rows = sorted(find(con), key=lambda r: r["finding_key"])
+    assert [(r["finding_key"], r["evidence"].split(";")[0]) for r in rows] == [
+        ("DUPLICATE_DEBIT|SAME_REQUEST|T1|ledger@2024-03-15T10:01:00.000000Z#1", "ledger:T1-D2"),
+        ("DUPLICATE_DEBIT|SAME_REQUEST|T1|ledger@2024-03-15T10:01:00.000000Z#2", "ledger:T1-D3"),
+    ]
+
+
+def test_the_entry_id_does_not_enter_the_key(con):
+    x = Extracts(con).transfer("T1", "100.00", "10:00")
+    x.ledger("ANY-ID", "T1", "A1", "D", "100.00", "10:00", request_id="R-T1")
+    assert "ANY-ID" not in one(find(con), "SAME_REQUEST")["finding_key"]

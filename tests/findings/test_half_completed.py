@@ -241,7 +241,10 @@ def test_told_timeout_although_the_core_booked_it(con):
         Decimal("0.00"),
         "NOTIFY_CUSTOMER",
     )
-    assert f["finding_key"] == "HALF_COMPLETED|CHANNEL_FAILED_BUT_BOOKED|channel:R1"
+    # the request had no txn_ref: its instant and debit account identify it
+    assert f["finding_key"] == (
+        "HALF_COMPLETED|CHANNEL_FAILED_BUT_BOOKED||channel@2024-03-15T10:00:00.000000Z|A1#1"
+    )
 
 
 def test_told_failed_and_the_debit_reversed_is_consistent(con):

@@ -1,0 +1,140 @@
+"""A finding's id identifies it for ever: the next business day, which may reuse entry,
+request, gateway and invoice ids, never takes an earlier day's id; and a store written with
+the older keys (store schema 1) keeps every id and every analyst's decision after migrating.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import json
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from recon.cli import main
+
+FIXTURE = Path(__file__).parent / "fixtures" / "store_v1"
+
+
+def run(data: Path, config: Path, out: Path, store: Path) -> int:
+    return main(
+        ["run", "--quiet", "--data-dir", str(data), "--out", str(out), "--store", str(store),
+         "--config", str(config)]
+    )  # fmt: skip
+
+
+def generate(out: Path, seed: int, date: str) -> Path:
+    assert main(["generate", "--out", str(out), "--transfers", "200", "--seed", str(seed),
+                 "--date", date]) == 0  # fmt: skip
+    return out
+
+
+def exceptions_csv(out: Path) -> dict[str, dict[str, str]]:
+    with (out / "exceptions.csv").open(encoding="utf-8") as fh:
+        return {row["exception_id"]: row for row in csv.DictReader(fh)}
+
+
+def summary(out: Path) -> dict:
+    return json.loads((out / "summary.json").read_text(encoding="utf-8"))
+
+
+def stored(store: Path, sql: str) -> list[tuple]:
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.fixture
+def v1_store(tmp_path: Path) -> Path:
+    path = tmp_path / "store_v1.duckdb"
+    with gzip.open(FIXTURE / "store_v1.duckdb.gz") as src, path.open("wb") as dst:
+        shutil.copyfileobj(src, dst)
+    return path
+
+
+@pytest.fixture(scope="module")
+def two_days(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("days")
+    return generate(root / "day1", 7, "2024-03-15"), generate(root / "day2", 8, "2024-03-16")
+
+
+def test_day_two_reuses_day_ones_entry_ids(two_days):
+    """The premise of the tests below: the generated core numbers entries per day."""
+
+    def entry_ids(day: Path) -> set[str]:
+        with (day / "data" / "ledger.csv").open(encoding="utf-8") as fh:
+            return {row["entry_id"] for row in csv.DictReader(fh)}
+
+    day1, day2 = two_days
+    assert len(entry_ids(day1) & entry_ids(day2)) > 100
+
+
+def test_the_next_day_never_takes_an_earlier_days_id(two_days, tmp_path):
+    day1, day2 = two_days
+    store = tmp_path / "store.duckdb"
+    run(day1 / "data", day1 / "recon.toml", tmp_path / "out1", store)
+    first = exceptions_csv(tmp_path / "out1")
+    run(day2 / "data", day2 / "recon.toml", tmp_path / "out2", store)
+    second = summary(tmp_path / "out2")
+    day2_alone = tmp_path / "alone.duckdb"
+    run(day2 / "data", day2 / "recon.toml", tmp_path / "alone", day2_alone)
+    # every finding of day 2 is new on the shared store, exactly as on a store of its own
+    assert sorted(second["new"]) == sorted(exceptions_csv(tmp_path / "alone"))
+    assert not set(second["new"]) & set(first)
+    # and day 1's cases are neither healed nor rewritten by day 2
+    assert second["healed"] == []
+    rows = exceptions_csv(tmp_path / "out2")
+    for exception_id, row in first.items():
+        assert rows[exception_id]["txn_ref"] == row["txn_ref"]
+        assert rows[exception_id]["last_seen_run"] == row["last_seen_run"]
+
+
+def test_day_twos_duplicate_debits_are_corrected_and_compensated(two_days, tmp_path):
+    day1, day2 = two_days
+    store = tmp_path / "store.duckdb"
+    run(day1 / "data", day1 / "recon.toml", tmp_path / "out1", store)
+    run(day2 / "data", day2 / "recon.toml", tmp_path / "out2", store)
+    day2_duplicates = {
+        i for i, r in exceptions_csv(tmp_path / "out2").items()
+        if r["type"] == "DUPLICATE_DEBIT" and r["txn_ref"].startswith("T20240316")
+    }  # fmt: skip
+    with (tmp_path / "out2" / "corrections.csv").open(encoding="utf-8") as fh:
+        corrected = {row["exception_id"] for row in csv.DictReader(fh)}
+    assert day2_duplicates
+    assert day2_duplicates <= corrected
+
+
+def test_a_store_of_schema_1_is_migrated_keeping_ids_and_decisions(v1_store, tmp_path):
+    before = dict(stored(v1_store, "SELECT exception_id, status FROM exceptions"))
+    assert stored(v1_store, "SELECT value FROM store_info") == [("1",)]
+    run(FIXTURE / "day1", FIXTURE / "recon.toml", tmp_path / "out", v1_store)
+    again = summary(tmp_path / "out")
+    # the same day again: nothing new, nothing healed, every id and status as it was
+    assert (again["new"], again["healed"]) == ([], [])
+    assert dict(stored(v1_store, "SELECT exception_id, status FROM exceptions")) == before
+    assert before["EX-D15C1421DC593C78"] == "RESOLVED"
+    assert stored(v1_store, "SELECT value FROM store_info") == [("2",)]
+    # no key names a row id any more
+    assert (
+        stored(
+            v1_store,
+            "SELECT finding_key FROM exceptions WHERE finding_key LIKE '%|ledger:%'"
+            " OR finding_key LIKE '%|gateway:%' OR finding_key LIKE '%|invoices:%'"
+            " OR finding_key LIKE '%|channel:%'",
+        )
+        == []
+    )
+
+
+def test_a_store_from_a_newer_recon_is_refused(store, tmp_path, capsys):
+    run(FIXTURE / "day1", FIXTURE / "recon.toml", tmp_path / "out", store)
+    con = duckdb.connect(str(store))
+    con.execute("UPDATE store_info SET value = '99' WHERE key = 'schema_version'")
+    con.close()
+    assert run(FIXTURE / "day1", FIXTURE / "recon.toml", tmp_path / "again", store) == 2
+    assert "newer recon" in capsys.readouterr().err
