@@ -7,11 +7,15 @@ typo never silently falls back to a default.
 from __future__ import annotations
 
 import codecs
+import re
+import string
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -66,6 +70,10 @@ class Config:
     duplicate_window_minutes: int = 10
     max_bad_ratio: Decimal = Decimal("0.01")
     annual_rate: Decimal = Decimal("0.05")
+    # the plausible window of a timestamp: from `min_date` (in `timezone`) to
+    # `max_future_hours` after the cutoff (without one, after the run's start)
+    max_future_hours: int = 72
+    min_date: date = date(2000, 1, 1)
     currency_aliases: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
     sources: Mapping[str, SourceConfig] = field(default_factory=lambda: MappingProxyType({}))
     compensation: CompensationPolicy = field(default_factory=CompensationPolicy)
@@ -127,25 +135,41 @@ def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
             raise ConfigError(f"config file not found: {p}") from err
         except tomllib.TOMLDecodeError as err:
             raise ConfigError(f"{p}: not valid TOML: {err}") from err
-    data.update({k: v for k, v in overrides.items() if v is not None})
-    return config_from_mapping(data, origin=str(path) if path else "options")
+    given = {k: v for k, v in overrides.items() if v is not None}
+    data.update(given)
+    # an error names where its value came from: the flag, not the file it overrode
+    flags = {key: option_flag(key) for key in given}
+    return config_from_mapping(data, origin=str(path) if path else "options", flags=flags)
+
+
+def option_flag(key: str) -> str:
+    """The command-line option that overrides config key `key` (`cutoff` -> `--cutoff`)."""
+    return "--" + key.replace("_", "-")
 
 
 _SIMPLE = {f.name for f in fields(Config)} - {"sources", "compensation", "sla"}
 
 
-def config_from_mapping(data: Mapping[str, Any], origin: str = "config") -> Config:
-    """Build and check a Config from a parsed TOML mapping."""
+def config_from_mapping(
+    data: Mapping[str, Any], origin: str = "config", flags: Mapping[str, str] | None = None
+) -> Config:
+    """Build and check a Config from a parsed TOML mapping.
+
+    Every error names where the value came from: `origin: key` (`recon.toml: timezone`), or
+    the flag in `flags` (key -> `--cutoff`) for a value given on the command line.
+    """
     unknown = set(data) - _SIMPLE - {"sources", "compensation", "sla"}
     if unknown:
         raise ConfigError(f"{origin}: unknown key(s) {sorted(unknown)}")
+    blame = _Blame(origin, flags or {})
     kw: dict[str, Any] = {}
     try:
         for key in ("timezone", "encoding", "store", "landing", "memory_limit"):
             if key in data:
-                kw[key] = str(data[key])
+                kw[key] = str(data[key]).strip() if key == "memory_limit" else str(data[key])
         if "thousands_separator" in data:
-            kw["thousands_separator"] = _separator(data["thousands_separator"])
+            with blame("thousands_separator"):
+                kw["thousands_separator"] = _separator(data["thousands_separator"])
         if "clearing_accounts" in data:
             kw["clearing_accounts"] = tuple(str(a) for a in data["clearing_accounts"])
         for key in (
@@ -155,12 +179,17 @@ def config_from_mapping(data: Mapping[str, Any], origin: str = "config") -> Conf
             "pull_deadline_minutes",
             "pull_retry_seconds",
             "threads",
+            "max_future_hours",
         ):
             if key in data:
-                kw[key] = _non_negative_int(key, data[key])
+                with blame(key):
+                    kw[key] = _non_negative_int(key, data[key])
         for key in ("max_bad_ratio", "annual_rate"):
             if key in data:
-                kw[key] = _decimal(key, data[key])
+                with blame(key):
+                    kw[key] = _decimal(key, data[key])
+        if "min_date" in data:
+            kw["min_date"] = _date("min_date", data["min_date"])
         if "currency_aliases" in data:
             kw["currency_aliases"] = MappingProxyType(
                 {str(k).upper(): str(v).upper() for k, v in dict(data["currency_aliases"]).items()}
@@ -174,16 +203,33 @@ def config_from_mapping(data: Mapping[str, Any], origin: str = "config") -> Conf
         if "sla" in data:
             kw["sla"] = _table(SlaPolicy, "sla", data["sla"])
         config = Config(**kw)
-        try:
-            ZoneInfo(config.timezone)
-        except (ZoneInfoNotFoundError, ValueError) as err:
-            raise ConfigError(f"unknown timezone {config.timezone!r}") from err
-        for name in SOURCES:
-            _check_encoding(config.source(name).encoding)
+        with blame("timezone"):
+            _check_timezone(config.timezone)
+        with blame("encoding"):
+            _check_encoding(config.encoding)
+        for name, own in config.sources.items():
+            if own.encoding:
+                key = f"[sources.{name}] encoding"
+                with blame(key, flag=False):
+                    _check_encoding(own.encoding, key)
+        with blame("landing"):
+            check_landing_template(config.landing)
+        if config.memory_limit is not None:
+            with blame("memory_limit"):
+                _check_memory_limit(config.memory_limit)
+        if config.threads is not None and config.threads < 1:
+            with blame("threads"):
+                raise ConfigError(f"threads must be at least 1, got {config.threads}")
         if "cutoff" in data and data["cutoff"] not in (None, ""):
-            config = replace(config, cutoff=parse_timestamp(data["cutoff"], config.timezone))
+            with blame("cutoff"):
+                config = replace(config, cutoff=parse_timestamp(data["cutoff"], config.timezone))
         if not Decimal(0) <= config.max_bad_ratio <= Decimal(1):
-            raise ConfigError("max_bad_ratio must be between 0 and 1")
+            with blame("max_bad_ratio"):
+                raise ConfigError(
+                    f"max_bad_ratio must be between 0 and 1, got {config.max_bad_ratio}"
+                )
+    except _Blamed:
+        raise
     except ConfigError as err:
         raise ConfigError(f"{origin}: {err}") from None
     except (TypeError, ValueError) as err:
@@ -243,6 +289,15 @@ def _decimal(key: str, value: Any) -> Decimal:
         raise ConfigError(f"{key} must be a decimal number, got {value!r}") from err
 
 
+def _date(key: str, value: Any) -> date:
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError as err:
+        raise ConfigError(f"{key} must be a date YYYY-MM-DD, got {value!r}") from err
+
+
 def _non_negative_int(key: str, value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise ConfigError(f"{key} must be a whole number, got {value!r}")
@@ -255,8 +310,138 @@ def _non_negative_int(key: str, value: Any) -> int:
     return number
 
 
-def _check_encoding(name: str) -> None:
+class _Blamed(ConfigError):
+    """A config error that already names where its value came from."""
+
+
+class _Blame:
+    """`with blame("cutoff"):` turns an error about one key into one naming where it came from.
+
+    Messages start with the key (`grace_minutes must not be negative`); the key is shown as the
+    file and key (`recon.toml: grace_minutes must ...`) or as the flag that gave the value
+    (`--grace-minutes must ...`).
+    """
+
+    def __init__(self, origin: str, flags: Mapping[str, str]) -> None:
+        self.origin, self.flags = origin, flags
+
+    @contextmanager
+    def __call__(self, key: str, *, flag: bool = True) -> Iterator[None]:
+        try:
+            yield
+        except (ConfigError, TypeError, ValueError) as err:
+            message = str(err)
+            named = message.startswith(f"{key} ")
+            if flag and key in self.flags:
+                where = self.flags[key]
+                text = where + message[len(key) :] if named else f"{where}: {message}"
+            else:
+                text = f"{self.origin}: {message}" if named else f"{self.origin}: {key}: {message}"
+            raise _Blamed(text) from None
+
+
+def _check_timezone(name: str) -> None:
+    """A zone both Python and DuckDB know: DuckDB turns local times into instants in SQL."""
     try:
-        codecs.lookup(name)
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as err:
+        raise ConfigError(
+            f"timezone {name!r} is not a known time zone (an IANA name such as 'Asia/Shanghai')"
+        ) from err
+    if name not in _duckdb_zones():
+        raise ConfigError(
+            f"timezone {name!r} is not a time zone DuckDB knows (use an IANA name such as"
+            " 'Asia/Shanghai' or 'UTC')"
+        )
+
+
+@cache
+def _duckdb_zones() -> frozenset[str]:
+    import duckdb
+
+    with duckdb.connect(":memory:", config={"autoinstall_known_extensions": False}) as con:
+        rows = con.sql("SELECT name FROM pg_timezone_names()").fetchall()
+    return frozenset(row[0] for row in rows)
+
+
+# Python text codecs that do not describe how characters are stored in a file
+_NOT_FILE_ENCODINGS = {"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape"}
+
+
+def _check_encoding(name: str, key: str = "encoding") -> None:
+    """A character encoding a text extract can be in (UTF-16/32 are transcoded to UTF-8)."""
+    try:
+        info = codecs.lookup(name)
     except LookupError as err:
-        raise ConfigError(f"unknown encoding {name!r}") from err
+        raise ConfigError(f"{key} {name!r} is not a known encoding") from err
+    if not getattr(info, "_is_text_encoding", True):
+        raise ConfigError(
+            f"{key} {name!r} is a {info.name} codec, not a text encoding (e.g. 'utf-8', 'gb18030')"
+        )
+    if info.name in _NOT_FILE_ENCODINGS:
+        raise ConfigError(f"{key} {name!r} is not a character encoding of files")
+
+
+_STRFTIME_CODES = set("aAbBcdfGHIjmMpSuUVwWxXyYzZ%")
+_PLACEHOLDER = "only {date} (ISO, 2024-03-15) or {date:FORMAT} with strftime codes (%Y%m%d)"
+
+
+def check_landing_template(template: str) -> None:
+    """The landing template names the business date only: `{date}` or `{date:%Y%m%d}`.
+
+    No other field, attribute or index access (`{date.__class__}`), conversion (`{date!r}`)
+    or `..` path segment: the template must not reach anything but a date's folder.
+    """
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError as err:
+        raise ConfigError(f"landing {template!r}: {err}; {_PLACEHOLDER} may be used") from err
+    for _literal, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name != "date" or conversion is not None:
+            shown = name + (f"!{conversion}" if conversion else "")
+            raise ConfigError(f"landing {template!r}: {{{shown}}} is not allowed; {_PLACEHOLDER}")
+        _check_strftime(template, spec or "")
+    location = template.format(date=date(2024, 3, 15))
+    if ".." in re.split(r"[/\\]", location.split("://", 1)[-1]):
+        raise ConfigError(f"landing {template!r}: '..' path segments are not allowed")
+
+
+def _check_strftime(template: str, spec: str) -> None:
+    if "{" in spec or "}" in spec:
+        raise ConfigError(f"landing {template!r}: nested fields are not allowed; {_PLACEHOLDER}")
+    codes = spec.split("%")[1:]
+    index = 0
+    while index < len(codes):
+        code = codes[index]
+        if code == "" and index + 1 < len(codes):  # %% is a literal percent sign
+            index += 2
+            continue
+        if not code or code[0] not in _STRFTIME_CODES:
+            raise ConfigError(
+                f"landing {template!r}: %{code[:1]} is not a strftime code; {_PLACEHOLDER}"
+            )
+        index += 1
+
+
+_SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)", re.IGNORECASE)
+_UNITS = {"kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4}
+_UNITS.update({"kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4})
+MIN_MEMORY_BYTES = 64 * 1000**2
+
+
+def _check_memory_limit(value: str) -> None:
+    """A DuckDB memory limit: a number with a unit (2GB, 512MiB) of at least 64MB, or a share."""
+    match = _SIZE.fullmatch(value.strip())
+    if match is None:
+        raise ConfigError(
+            f"memory_limit {value!r} is not a size such as '2GB', '512MiB' or '50%'"
+            " (units: KB, MB, GB, TB, KiB, MiB, GiB, TiB, or % of the memory)"
+        )
+    number, unit = Decimal(match[1]), match[2].lower()
+    if unit == "%":
+        if not Decimal(0) < number <= Decimal(100):
+            raise ConfigError(f"memory_limit {value!r} must be more than 0% and at most 100%")
+    elif number * _UNITS[unit] < MIN_MEMORY_BYTES:
+        raise ConfigError(f"memory_limit {value!r} is below the minimum of 64MB")

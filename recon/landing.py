@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 import fsspec
 
-from recon.config import REQUIRED_SOURCES, SOURCES
+from recon.config import REQUIRED_SOURCES, SOURCES, check_landing_template
 from recon.errors import ConfigError, ExtractNotReadyError
 
 DATA_SUFFIXES = (".csv", ".parquet", ".jsonl")
@@ -67,14 +67,19 @@ def dates_touched(start: datetime, end: datetime, timezone: str) -> list[date]:
 
 
 def landing_location(template: str, day: date) -> str:
-    """The landing folder of one business date: `{date}` is ISO (`2024-03-15`), or give a format."""
-    try:
-        return template.format(date=day)
-    except (KeyError, IndexError, ValueError) as err:
-        raise ConfigError(
-            f"landing {template!r}: only the placeholder {{date}} (optionally {{date:%Y%m%d}})"
-            f" may be used: {err}"
-        ) from err
+    """The landing folder of one business date: `{date}` is ISO (`2024-03-15`), or give a format.
+
+    The template is checked as the config checks it (only `{date}` / `{date:%Y%m%d}`, no `..`).
+    """
+    check_landing_template(template)
+    return template.format(date=day)
+
+
+def shown_location(location: str) -> str:
+    """Where a landing location really is: a local path made absolute, a URL as it is."""
+    if "://" in location:
+        return location
+    return str(Path(location).absolute())
 
 
 def source_of(name: str) -> str | None:
@@ -100,12 +105,13 @@ def run_file_name(name: str, source: str, tag: str | None) -> str:
 def pull_extracts(landings: Sequence[Landing], data_dir: Path) -> tuple[PulledFile, ...]:
     """Copy every extract and sidecar from `landings` into `data_dir`; checksums in pulled.json.
 
-    Raises ExtractNotReadyError (transient: the caller retries) naming each location and the
-    required sources it has no data file for; nothing is copied until every location is ready.
+    Raises ExtractNotReadyError (transient: the caller retries) naming each location (a local
+    path made absolute) and the required sources it has no data file for; nothing is copied
+    until every location is ready.
     """
     listings = {landing: _extract_files(landing.location) for landing in landings}
     missing = {
-        landing.location: [
+        shown_location(landing.location): [
             source
             for source in REQUIRED_SOURCES
             if not any(src == source and not path.endswith(SIDECAR_SUFFIX) for src, path in files)

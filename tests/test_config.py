@@ -82,12 +82,12 @@ def test_annual_rate_stays_exact_decimal(tmp_path):
     ("text", "fragment"),
     [
         ("grace_minuts = 5\n", "unknown key"),
-        ('timezone = "Mars/Olympus"\n', "unknown timezone"),
-        ('encoding = "klingon"\n', "unknown encoding"),
-        ("grace_minutes = -1\n", "must not be negative"),
-        ('cutoff = "yesterday"\n', "not an ISO 8601 timestamp"),
+        ('timezone = "Mars/Olympus"\n', "timezone 'Mars/Olympus' is not a known time zone"),
+        ('encoding = "klingon"\n', "encoding 'klingon' is not a known encoding"),
+        ("grace_minutes = -1\n", "grace_minutes must not be negative"),
+        ('cutoff = "yesterday"\n', "cutoff: not an ISO 8601 timestamp"),
         ('[sources.ledgers]\nencoding = "utf-8"\n', "unknown source"),
-        ("max_bad_ratio = 2\n", "between 0 and 1"),
+        ("max_bad_ratio = 2\n", "max_bad_ratio must be between 0 and 1"),
         ("grace_minutes = \n", "not valid TOML"),
     ],
 )
@@ -95,6 +95,125 @@ def test_a_bad_config_names_the_file_and_the_problem(tmp_path, text, fragment):
     with pytest.raises(ConfigError, match=fragment) as info:
         load_config(write(tmp_path, text))
     assert "recon.toml" in str(info.value)
+
+
+def test_a_bad_value_from_the_file_names_the_file_and_the_key(tmp_path):
+    path = write(tmp_path, 'timezone = "Asia/Shanghai"\ncutoff = "yesterday"\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    assert str(info.value) == f"{path}: cutoff: not an ISO 8601 timestamp: 'yesterday'"
+
+
+def test_a_bad_option_names_the_flag_not_the_file(tmp_path):
+    path = write(tmp_path, 'cutoff = "2024-03-16T00:00:00Z"\n')
+    with pytest.raises(ConfigError) as info:
+        load_config(path, cutoff="yesterday")
+    assert str(info.value) == "--cutoff: not an ISO 8601 timestamp: 'yesterday'"
+
+
+def test_a_bad_option_names_its_flag_before_the_problem(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, ""), grace_minutes=-3)
+    assert str(info.value) == "--grace-minutes must not be negative, got -3"
+
+
+def test_a_zone_duckdb_does_not_know_is_refused_up_front(tmp_path):
+    """`posixrules` is a file in Python's zone database but not a zone DuckDB can use."""
+    with pytest.raises(ConfigError, match=r"recon\.toml: timezone .posixrules. is not a time zone"):
+        load_config(write(tmp_path, 'timezone = "posixrules"\n'))
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Shanghai", "America/New_York", "Etc/GMT-8"])
+def test_common_zones_are_accepted(tmp_path, zone):
+    assert load_config(write(tmp_path, f'timezone = "{zone}"\n')).timezone == zone
+
+
+@pytest.mark.parametrize("codec", ["rot13", "base64", "hex", "zlib"])
+def test_a_codec_that_is_not_a_text_encoding_is_refused(tmp_path, codec):
+    with pytest.raises(ConfigError, match=f"encoding '{codec}' is a .* not a text encoding"):
+        load_config(write(tmp_path, f'encoding = "{codec}"\n'))
+
+
+def test_a_source_encoding_that_is_not_text_names_the_source(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, '[sources.gateway]\nencoding = "base64"\n'))
+    assert "recon.toml: [sources.gateway] encoding 'base64' is a base64 codec" in str(info.value)
+
+
+@pytest.mark.parametrize("codec", ["idna", "punycode", "unicode_escape"])
+def test_a_text_codec_that_is_no_file_encoding_is_refused(tmp_path, codec):
+    with pytest.raises(ConfigError, match="not a character encoding of files"):
+        load_config(write(tmp_path, f'encoding = "{codec}"\n'))
+
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-le", "utf-32", "gb18030", "latin-1"])
+def test_character_encodings_recon_transcodes_are_accepted(tmp_path, codec):
+    assert load_config(write(tmp_path, f'encoding = "{codec}"\n')).encoding == codec
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "landing/{date.__class__.__mro__}",
+        "landing/{date!r}",
+        "landing/{day}",
+        "landing/{date.year}",
+        "landing/{date[0]}",
+        "landing/{}",
+        "landing/{0}",
+        "landing/{date:{fmt}}",
+        "landing/{date:%Y%Q}",
+        "landing/{",
+        "../landing/{date}",
+        "landing/{date}/../secrets",
+        "s3://bank/../{date}",
+    ],
+)
+def test_a_landing_template_may_only_name_the_date(tmp_path, template):
+    with pytest.raises(ConfigError, match=r"recon\.toml: landing"):
+        load_config(write(tmp_path, f"landing = '{template}'\n"))
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "landing/{date}",
+        "/data/in/{date:%Y%m%d}",
+        "s3://bank/{date:%Y/%m/%d}",
+        "memory://in/{date}",
+        "landing/{date:%Y-%m-%d}_100%%",
+        "landing/fixed",
+    ],
+)
+def test_date_landing_templates_are_accepted(tmp_path, template):
+    assert load_config(write(tmp_path, f"landing = '{template}'\n")).landing == template
+
+
+@pytest.mark.parametrize(
+    ("value", "fragment"),
+    [
+        ("1KB", "below the minimum of 64MB"),
+        ("63MB", "below the minimum of 64MB"),
+        ("2 gigs", "is not a size"),
+        ("1000", "is not a size"),
+        ("-1GB", "is not a size"),
+        ("0%", "more than 0%"),
+        ("150%", "at most 100%"),
+    ],
+)
+def test_a_memory_limit_must_be_a_sane_size(tmp_path, value, fragment):
+    with pytest.raises(ConfigError, match=f"recon.toml: memory_limit '{value}' .*{fragment}"):
+        load_config(write(tmp_path, f'memory_limit = "{value}"\n'))
+
+
+@pytest.mark.parametrize("value", ["64MB", "2GB", "1.5GB", "512MiB", "2 GiB", "1tb", "50%"])
+def test_memory_limits_duckdb_takes_are_accepted(tmp_path, value):
+    assert load_config(write(tmp_path, f'memory_limit = "{value}"\n')).memory_limit == value
+
+
+def test_threads_must_be_at_least_one(tmp_path):
+    with pytest.raises(ConfigError, match=r"recon\.toml: threads must be at least 1, got 0"):
+        load_config(write(tmp_path, "threads = 0\n"))
 
 
 def test_a_missing_config_file_is_a_clear_error(tmp_path):
