@@ -33,6 +33,7 @@ class SourceConfig:
 
     encoding: str = "utf-8"
     thousands_separator: str | None = None
+    delimiter: str | None = None  # of a CSV file; None: taken from its header line
     # the extract's column name -> our column name
     columns: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
@@ -63,6 +64,7 @@ class Config:
     timezone: str = "UTC"
     encoding: str = "utf-8"
     thousands_separator: str | None = None
+    delimiter: str | None = None
     clearing_accounts: tuple[str, ...] = ()
     cutoff: datetime | None = None
     grace_minutes: int = 30
@@ -100,6 +102,7 @@ class Config:
                 if own and own.thousands_separator is not None
                 else self.thousands_separator
             ),
+            delimiter=(own.delimiter if own and own.delimiter else self.delimiter),
             columns=own.columns if own else MappingProxyType({}),
         )
 
@@ -170,6 +173,9 @@ def config_from_mapping(
         if "thousands_separator" in data:
             with blame("thousands_separator"):
                 kw["thousands_separator"] = _separator(data["thousands_separator"])
+        if "delimiter" in data:
+            with blame("delimiter"):
+                kw["delimiter"] = _delimiter(data["delimiter"])
         if "clearing_accounts" in data:
             kw["clearing_accounts"] = tuple(str(a) for a in data["clearing_accounts"])
         for key in (
@@ -241,7 +247,7 @@ def _source(name: str, spec: Any) -> SourceConfig:
     if name not in SOURCES:
         raise ConfigError(f"[sources.{name}]: unknown source (known: {', '.join(SOURCES)})")
     spec = dict(spec)
-    unknown = set(spec) - {"encoding", "thousands_separator", "columns"}
+    unknown = set(spec) - {"encoding", "thousands_separator", "delimiter", "columns"}
     if unknown:
         raise ConfigError(f"[sources.{name}]: unknown key(s) {sorted(unknown)}")
     columns = {str(k): str(v) for k, v in dict(spec.get("columns", {})).items()}
@@ -250,6 +256,7 @@ def _source(name: str, spec: Any) -> SourceConfig:
         thousands_separator=(
             _separator(spec["thousands_separator"]) if "thousands_separator" in spec else None
         ),
+        delimiter=_delimiter(spec["delimiter"]) if "delimiter" in spec else None,
         columns=MappingProxyType(columns),
     )
 
@@ -277,6 +284,14 @@ def _separator(value: Any) -> str | None:
     text = "" if value is None else str(value)
     if len(text) > 1:
         raise ConfigError(f"thousands_separator must be one character, got {text!r}")
+    return text or None
+
+
+def _delimiter(value: Any) -> str | None:
+    """A CSV delimiter: one character, not a quote or line end; empty means from the header."""
+    text = "" if value is None else str(value)
+    if len(text) > 1 or text in ('"', "\r", "\n"):
+        raise ConfigError(f"delimiter must be one character other than a quote, got {text!r}")
     return text or None
 
 
