@@ -5,7 +5,7 @@ FROM read_csv(
     $path,
     columns = $csv_columns,
     header = true,
-    delim = ',',
+    delim = $delim,
     quote = '"',
     escape = '"',
     auto_detect = false,

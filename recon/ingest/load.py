@@ -23,13 +23,13 @@ from recon.config import REQUIRED_SOURCES, SOURCES, Config, SourceConfig
 from recon.errors import TooManyBadRows
 from recon.ingest.columns import check_mapping
 from recon.ingest.control import check_control_totals, read_control_totals
-from recon.ingest.csv_reader import clear_rejects, csv_rows, rejected_rows
+from recon.ingest.csv_reader import read_csv
 from recon.ingest.files import extract_files, file_format
 from recon.ingest.jsonl_reader import jsonl_rows
 from recon.ingest.parquet_reader import parquet_rows
 from recon.ingest.raw import MalformedRow
 from recon.ingest.rules import SourceRules, source_rules
-from recon.ingest.scan import FileScan, blank_lines, scan_file
+from recon.ingest.scan import FileScan, scan_file
 from recon.ingest.settle import FileCounts, find_duplicates, settle
 from recon.ingest.stage import (
     Parsing,
@@ -161,23 +161,27 @@ def _read_file(
     mapping = settings.columns
     readable = path
     if fmt != "parquet" and needs_transcoding(settings.encoding):
-        readable = utf8_copy(path, settings.encoding, tmp)
+        readable = utf8_copy(path, settings.encoding, tmp, rules.source)
+    if fmt == "csv":
+        return read_csv(
+            con,
+            rules,
+            readable,
+            shown_as=path,
+            file_no=number,
+            settings=settings,
+            parsing=parsing,
+            # the scan counts the lines beside DuckDB's reading; a transcoded copy has its own
+            scan=(lambda: scan_file(readable)) if readable != path else scan.result,
+            tmp=tmp,
+        )
     malformed: tuple[MalformedRow, ...] = ()
-    blanks: tuple[int, ...] = ()
     if fmt == "parquet":
         rows = parquet_rows(path, rules=rules, mapping=mapping)
     elif fmt == "jsonl":
         table = f"recon_ingest_lines_{rules.source}_{number}"
         rows, malformed = jsonl_rows(con, readable, table=table, rules=rules, mapping=mapping)
-    else:
-        rows = csv_rows(readable, rules=rules, mapping=mapping, shown_as=path)
-        clear_rejects(con)
-    inserted = insert_rows(con, rules, rows, file_no=number, file=str(path), parsing=parsing)
-    if fmt == "csv":
-        malformed = rejected_rows(con, rows.amount_position)
-        lines = (scan_file(readable) if readable != path else scan.result()).lines
-        if lines != 1 + inserted + len(malformed):  # some lines are neither header nor row
-            blanks = blank_lines(readable)
+    insert_rows(con, rules, rows, file_no=number, file=str(path), parsing=parsing)
     if fmt == "jsonl":
         con.execute(f"DROP TABLE IF EXISTS {quote_ident(table)}")
     shift_lines(
@@ -185,7 +189,7 @@ def _read_file(
         rules,
         file_no=number,
         first_line=rows.first_line,
-        skipped=[*rows.skipped, *blanks, *(m.line for m in malformed if fmt == "csv")],
+        skipped=rows.skipped,
     )
     return malformed
 

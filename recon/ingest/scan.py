@@ -19,23 +19,27 @@ _BLANK = (b"\n\n", b"\n\r\n")  # a newline directly followed by an empty (or CR-
 class FileScan:
     sha256: str
     lines: int  # physical lines; a last line without a newline counts too
+    bare_cr: bool = False  # a carriage return not followed by a newline (DuckDB may split there)
 
 
 def scan_file(path: Path) -> FileScan:
     """SHA-256 of the file's bytes and its number of lines, in one streaming pass.
 
     The line count tells whether DuckDB's rows and rejects account for every line of a CSV;
-    only when they do not is the file searched for blank lines (`blank_lines`).
+    only when they do not (or a bare carriage return may have split a line) is the file
+    searched for blank lines (`blank_lines`) or read line by line (`csv_lines.resync`).
     """
     digest = hashlib.sha256()
-    newlines = 0
+    newlines = returns = crlf = 0
     last = b"\n"
     with open(path, "rb") as handle:
         while chunk := handle.read(CHUNK):
             digest.update(chunk)
             newlines += chunk.count(b"\n")
+            returns += chunk.count(b"\r")
+            crlf += chunk.count(b"\r\n") + (last == b"\r" and chunk[:1] == b"\n")
             last = chunk[-1:]
-    return FileScan(digest.hexdigest(), newlines + (0 if last == b"\n" else 1))
+    return FileScan(digest.hexdigest(), newlines + (0 if last == b"\n" else 1), returns > crlf)
 
 
 def blank_lines(path: Path) -> tuple[int, ...]:
