@@ -66,7 +66,13 @@ class TooManyBadRows(InputError):
     """More than `max_bad_ratio` of a source's rows were quarantined."""
 
     def __init__(
-        self, source: str, quarantined: int, read: int, max_ratio: str, result: Any = None
+        self,
+        source: str,
+        quarantined: int,
+        read: int,
+        max_ratio: str,
+        result: Any = None,
+        hint: str = "",
     ) -> None:
         self.source, self.quarantined, self.read, self.max_ratio = (
             source,
@@ -78,7 +84,7 @@ class TooManyBadRows(InputError):
         self.result = result
         super().__init__(
             f"{source}: {quarantined} of {read} rows quarantined, more than max_bad_ratio"
-            f" {max_ratio}; see quarantine.csv for file, line, column and reason"
+            f" {max_ratio}; see quarantine.csv for file, line, column and reason{hint}"
         )
 
 

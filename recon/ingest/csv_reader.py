@@ -28,7 +28,7 @@ from recon.ingest.raw import MalformedRow, TextRows
 from recon.ingest.rules import SourceRules
 from recon.ingest.scan import FileScan, blank_lines
 from recon.ingest.stage import ROW_BITS, Parsing, insert_rows, shift_lines
-from recon.ingest.transcode import encoding_hint
+from recon.ingest.transcode import encoding_hint, line_hint
 from recon.sql import load_sql, quote_ident
 
 INVALID_UTF8 = "invalid UTF-8 (check the encoding setting)"
@@ -142,6 +142,19 @@ def rejected_rows(
         )
         for line, text, kinds in con.execute(load_sql("recon.ingest", "csv_rejects")).fetchall()
     )
+
+
+def encoding_advice(con: duckdb.DuckDBPyConnection, source: str) -> str:
+    """For a source with too many bad rows: when some are not valid UTF-8, the first one's
+    file and line and an encoding its bytes decode in ("" when none is quarantined so)."""
+    found = con.execute(
+        load_sql("recon.ingest", "first_invalid_utf8"), {"source": source, "label": INVALID_UTF8}
+    ).fetchall()
+    if not found:
+        return ""
+    file, line = found[0]
+    hint = line_hint(Path(file), int(line), source)
+    return f"; {Path(file).name} line {line} is not valid UTF-8{hint}"
 
 
 def _insert(

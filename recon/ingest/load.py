@@ -23,7 +23,7 @@ from recon.config import REQUIRED_SOURCES, SOURCES, Config, SourceConfig
 from recon.errors import TooManyBadRows
 from recon.ingest.columns import check_mapping
 from recon.ingest.control import check_control_totals, read_control_totals
-from recon.ingest.csv_reader import read_csv
+from recon.ingest.csv_reader import encoding_advice, read_csv
 from recon.ingest.files import extract_files, file_format
 from recon.ingest.jsonl_reader import jsonl_rows
 from recon.ingest.parquet_reader import parquet_rows
@@ -92,7 +92,7 @@ def load_extracts(
         files=tuple(f for part in loaded.values() for f in part.files),
         latest_timestamp=_latest_timestamp(con),
     )
-    _check_bad_ratio(result, config.max_bad_ratio)
+    _check_bad_ratio(con, result, config.max_bad_ratio)
     return result
 
 
@@ -239,10 +239,19 @@ def _latest_timestamp(con: duckdb.DuckDBPyConnection) -> datetime | None:
     return con.execute(sql).fetchall()[0][0]
 
 
-def _check_bad_ratio(result: IngestResult, max_ratio: Decimal) -> None:
+def _check_bad_ratio(
+    con: duckdb.DuckDBPyConnection, result: IngestResult, max_ratio: Decimal
+) -> None:
     for source, count in result.counts.items():
         if count.read and Decimal(count.quarantined) / Decimal(count.read) > max_ratio:
-            raise TooManyBadRows(source, count.quarantined, count.read, str(max_ratio), result)
+            raise TooManyBadRows(
+                source,
+                count.quarantined,
+                count.read,
+                str(max_ratio),
+                result,
+                hint=encoding_advice(con, source),  # rows not in UTF-8: which encoding they are in
+            )
 
 
 def _quiet(_message: str) -> None:
