@@ -195,7 +195,8 @@ def config_from_mapping(
                 with blame(key):
                     kw[key] = _decimal(key, data[key])
         if "min_date" in data:
-            kw["min_date"] = _date("min_date", data["min_date"])
+            with blame("min_date"):
+                kw["min_date"] = _date("min_date", data["min_date"])
         if "currency_aliases" in data:
             kw["currency_aliases"] = MappingProxyType(
                 {str(k).upper(): str(v).upper() for k, v in dict(data["currency_aliases"]).items()}

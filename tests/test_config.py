@@ -240,3 +240,18 @@ def test_public_scenario_config_loads(public_scenario):
 )
 def test_timestamps_parse_with_or_without_offset(text, expected):
     assert parse_timestamp(text, "UTC") == expected
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "line"),
+    [
+        ("min_date", "someday", "--min-date must be a date YYYY-MM-DD, got 'someday'"),
+        ("memory_limit", "1KB", "--memory-limit '1KB' is below the minimum of 64MB"),
+        ("threads", 0, "--threads must be at least 1, got 0"),
+        ("encoding", "rot13", "--encoding 'rot13' is a rot-13 codec, not a text encoding"),
+    ],
+)
+def test_every_checked_option_is_blamed_on_its_flag(tmp_path, key, value, line):
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, ""), **{key: value})
+    assert str(info.value).startswith(line)
