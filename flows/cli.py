@@ -8,15 +8,16 @@ Prefect is imported inside the handlers only: importing it takes seconds, and `r
 from __future__ import annotations
 
 import argparse
-import os
 import sys
+import traceback
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from recon.cli import CONFIG_OPTIONS, add_config_options, config_from_args
+from flows.prefect_settings import apply_prefect_settings
+from recon.cli import CONFIG_OPTIONS, add_config_options, config_from_args, one_line
 from recon.config import parse_timestamp
-from recon.errors import ConfigError
+from recon.errors import ConfigError, ReconError
 from recon.exit_codes import ExitCode
 from recon.incident.window import DEFAULT_MARGIN_MINUTES
 
@@ -40,6 +41,7 @@ def register(commands: Any) -> None:
         help="business date YYYY-MM-DD (default: yesterday in the configured time zone)",
     )
     _runs_dir(nightly)
+    _debug(nightly)
     add_config_options(nightly)
     nightly.set_defaults(handler=run_nightly)
 
@@ -66,6 +68,7 @@ def register(commands: Any) -> None:
         help=f"minutes added before the start and after the end (default {DEFAULT_MARGIN_MINUTES})",
     )
     _runs_dir(incident)
+    _debug(incident)
     add_config_options(incident)
     incident.set_defaults(handler=run_incident)
 
@@ -83,12 +86,14 @@ def register(commands: Any) -> None:
         help="keep running and execute scheduled and triggered runs (Ctrl-C stops)",
     )
     _runs_dir(deploy)
+    _debug(deploy)
     add_config_options(deploy)
     deploy.set_defaults(handler=run_deploy)
 
 
 def run_nightly(args: argparse.Namespace) -> int:
     config_from_args(args)  # a bad config fails here, before Prefect starts
+    apply_prefect_settings(quiet_console=not args.debug)
     from flows.nightly import nightly
 
     label = args.date.isoformat() if args.date else "yesterday"
@@ -100,7 +105,7 @@ def run_nightly(args: argparse.Namespace) -> int:
         runs_dir=str(args.runs_dir),
         return_state=True,
     )
-    return _report(state)
+    return _report(state, debug=args.debug)
 
 
 def run_incident(args: argparse.Namespace) -> int:
@@ -112,6 +117,7 @@ def run_incident(args: argparse.Namespace) -> int:
     margin = DEFAULT_MARGIN_MINUTES if args.margin is None else args.margin
     if margin < 0:
         raise ConfigError(f"--margin must not be negative, got {margin}")
+    apply_prefect_settings(quiet_console=not args.debug)
     from flows.incident_rerun import incident_rerun
 
     _say(f"incident {args.incident_id} rerun over {start} .. {end} ±{margin} min ({_where()})")
@@ -125,12 +131,12 @@ def run_incident(args: argparse.Namespace) -> int:
         runs_dir=str(args.runs_dir),
         return_state=True,
     )
-    return _report(state)
+    return _report(state, debug=args.debug)
 
 
 def run_deploy(args: argparse.Namespace) -> int:
     config = config_from_args(args)
-    os.environ.setdefault("PREFECT_API_URL", DEFAULT_API_URL)
+    apply_prefect_settings(quiet_console=False, api_url=DEFAULT_API_URL)
     from flows.deploy import (
         apply_deployments,
         build_deployments,
@@ -145,7 +151,7 @@ def run_deploy(args: argparse.Namespace) -> int:
         runs_dir=str(args.runs_dir.resolve()),
         cron=NIGHTLY_CRON,
     )
-    api = os.environ["PREFECT_API_URL"]
+    api = _api_url() or DEFAULT_API_URL
     check_server(api)
     if args.serve:
         _say(f"serving {', '.join(d.name for d in deployments)} against {api} (Ctrl-C stops)")
@@ -169,12 +175,21 @@ def overrides_of(args: argparse.Namespace, *, absolute_store: bool = False) -> d
     return overrides
 
 
-def _report(state: Any) -> int:
-    """Print the outcome of a flow run; its exit code as `recon run`'s."""
+def _report(state: Any, *, debug: bool = False) -> int:
+    """Print the outcome of a flow run; its exit code as `recon run`'s.
+
+    A run that did not complete is one line on stderr and exit 2, whatever ended it (an input
+    problem recon explained, or a crash: its traceback only with --debug).
+    """
     if not state.is_completed():
         error = state.result(raise_on_failure=False)
-        reason = error if isinstance(error, BaseException) else state.message
-        print(f"recon: {reason}", file=sys.stderr)
+        if isinstance(error, BaseException):
+            if debug:
+                traceback.print_exception(error)
+            reason = error if isinstance(error, ReconError) else _crash(error, debug)
+        else:
+            reason = state.message or f"the flow run ended {state.name}"
+        print(f"recon: {one_line(reason)}", file=sys.stderr)
         return int(ExitCode.FAILED)
     result = state.result()
     print(
@@ -184,6 +199,19 @@ def _report(state: Any) -> int:
     if result.get("impact_report"):
         print(f"incident impact report: {result['impact_report']}")
     return int(result["exit_code"])
+
+
+def _crash(error: BaseException, debug: bool) -> str:
+    hint = "" if debug else " (--debug shows the traceback)"
+    return f"internal error: {type(error).__name__}: {one_line(error)}{hint}"
+
+
+def _debug(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="on a failure, show the traceback and Prefect's log on the terminal",
+    )
 
 
 def _runs_dir(parser: argparse.ArgumentParser) -> None:
@@ -208,9 +236,21 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"not a date YYYY-MM-DD: {text!r}") from err
 
 
+def _api_url() -> str | None:
+    """The Prefect API in use (from any of Prefect's settings sources); Prefect is imported."""
+    from prefect.settings import get_current_settings
+
+    return get_current_settings().api.url
+
+
 def _where() -> str:
-    api = os.environ.get("PREFECT_API_URL")
-    return f"Prefect at {api}" if api else "temporary Prefect server, ~15 s to start"
+    api = _api_url()
+    if api:
+        return f"Prefect at {api}"
+    from prefect.settings import get_current_settings
+
+    home = get_current_settings().home
+    return f"temporary Prefect server in {home}, ~15 s to start"
 
 
 def _say(message: str) -> None:

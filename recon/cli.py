@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -185,11 +186,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args))
     except ReconError as err:
-        print(f"recon: {err}", file=sys.stderr)
-        return int(ExitCode.FAILED)
+        return _failed(args, str(err))
     except KeyboardInterrupt:
         print("recon: interrupted", file=sys.stderr)
         return int(ExitCode.FAILED)
+    except Exception as err:  # a crash, recon's or Prefect's: still one line and exit 2
+        hint = " (--debug shows the traceback)" if hasattr(args, "debug") else ""
+        return _failed(args, f"internal error: {type(err).__name__}: {one_line(err)}{hint}")
+
+
+def one_line(message: object) -> str:
+    """The first non-empty line of a message: a failure is reported as one line."""
+    lines = [line.strip() for line in str(message).splitlines() if line.strip()]
+    return lines[0] if lines else ""
+
+
+def _failed(args: argparse.Namespace, message: str) -> int:
+    """Report a failure as `recon: <one line>` (after the traceback with --debug); exit 2."""
+    if getattr(args, "debug", False):
+        traceback.print_exc()
+    print(f"recon: {one_line(message)}", file=sys.stderr)
+    return int(ExitCode.FAILED)
 
 
 if __name__ == "__main__":
