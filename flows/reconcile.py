@@ -10,19 +10,27 @@ from __future__ import annotations
 
 import logging
 import math
+import sys
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import MappingProxyType
+from typing import Any
+from zoneinfo import ZoneInfo
 
 from flows import steps
 from flows.steps import RunFolder
 from recon import pipeline
 from recon.config import Config
-from recon.errors import ExtractNotReadyError, ExtractsNotDeliveredError, ReconError
+from recon.errors import (
+    ExtractNotReadyError,
+    ExtractsNotDeliveredError,
+    ReconError,
+    TransientError,
+)
 from recon.exit_codes import ExitCode
 from recon.landing import Landing
 from recon.model import RunInfo, RunSummary
@@ -78,7 +86,7 @@ def reconcile(
     timings: dict[str, float] = {}
     try:
         with _timed(timings, "pull"):
-            _pull(landings, folder, pull_policy)
+            _pull(landings, folder, pull_policy, config.timezone)
         with _timed(timings, "read"):
             ingested = steps.validate(config, folder)
         params = pipeline.detection_params(config, ingested)
@@ -115,17 +123,65 @@ def reconcile(
     return pipeline.RunResult(run.run_id, code, folder.out_dir, summary, outputs)
 
 
-def _pull(landings: Sequence[Landing], folder: RunFolder, policy: PullPolicy) -> None:
+def _pull(
+    landings: Sequence[Landing], folder: RunFolder, policy: PullPolicy, timezone: str
+) -> None:
     """The pull, retried while extracts are late; past the deadline a terminal error says what."""
     started = time.monotonic()
     attempt = steps.pull.with_options(
-        retries=policy.retries, retry_delay_seconds=policy.retry_seconds
+        retries=policy.retries,
+        retry_delay_seconds=policy.retry_seconds,
+        retry_condition_fn=retry_while_late(policy, datetime.now(UTC), timezone),
     )
     try:
         attempt(landings, folder.data_dir)
     except ExtractNotReadyError as err:
         waited = _duration(time.monotonic() - started)
         raise ExtractsNotDeliveredError(err.missing, policy.retries + 1, waited) from err
+
+
+def retry_while_late(
+    policy: PullPolicy,
+    started_at: datetime,
+    timezone: str,
+    say: Callable[[str], None] | None = None,
+) -> Callable[[Any, Any, Any], bool]:
+    """The pull's retry condition: retry a transient error only, and say so on stderr.
+
+    Each failed attempt that will be retried prints one line: where recon looked (the
+    landing's absolute path or URL) and what is missing, then when it looks again and when it
+    gives up, so a nightly run waiting for late extracts is never silent.
+    """
+    say = say or _say
+    attempts = policy.retries + 1
+    deadline = started_at + timedelta(seconds=policy.deadline_seconds)
+
+    def retry_if_late(task: Any, task_run: Any, state: Any) -> bool:
+        try:
+            state.result()
+        except TransientError as err:
+            attempt = getattr(task_run, "run_count", 0) or 1
+            next_at = datetime.now(UTC) + timedelta(seconds=policy.retry_seconds)
+            reason = str(err).removeprefix("extracts not ready: ")
+            say(
+                f"waiting for extracts: {reason} (attempt {attempt} of {attempts});"
+                f" next attempt at {_clock(next_at, timezone)},"
+                f" deadline {_clock(deadline, timezone)}"
+            )
+            return True
+        except Exception:
+            return False
+        return False
+
+    return retry_if_late
+
+
+def _clock(moment: datetime, timezone: str) -> str:
+    return f"{moment.astimezone(ZoneInfo(timezone)):%Y-%m-%d %H:%M:%S} {timezone}"
+
+
+def _say(message: str) -> None:
+    print(f"recon: {message}", file=sys.stderr, flush=True)
 
 
 def _duration(seconds: float) -> str:

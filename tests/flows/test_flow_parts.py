@@ -6,10 +6,11 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from types import MappingProxyType
+from types import MappingProxyType, SimpleNamespace
+from zoneinfo import ZoneInfo
 
 import pytest
 from prefect.states import Completed, Failed
@@ -18,12 +19,12 @@ from flows.artifacts import artifact_key, counts_by_subtype, largest_cases, summ
 from flows.cli import overrides_of, register
 from flows.incident_rerun import incident_window, window_landings
 from flows.nightly import nightly_config
-from flows.reconcile import PullPolicy
+from flows.reconcile import PullPolicy, retry_while_late
 from flows.steps import only_transient
 from recon.config import Config, load_config
 from recon.errors import ConfigError, ExtractNotReadyError
 from recon.exit_codes import ExitCode
-from recon.landing import Landing
+from recon.landing import Landing, pull_extracts
 from recon.model import RunInfo, RunSummary, SourceCounts, StoreOutcome
 from recon.pipeline import RunResult
 
@@ -238,3 +239,40 @@ def test_nightly_deployment_runs_at_two_in_the_configured_zone_and_incident_on_d
         "overrides": {"store": "/var/recon/recon.duckdb"},
         "runs_dir": "/var/recon/runs",
     }
+
+
+def _late(location: str = "/data/landing/2024-03-16") -> Failed:
+    return Failed(data=ExtractNotReadyError({location: ["ledger", "gateway"]}))
+
+
+def test_a_late_pull_says_where_it_looks_and_when_it_tries_again():
+    lines: list[str] = []
+    started = datetime(2024, 3, 16, 2, 0, tzinfo=UTC)
+    retry = retry_while_late(PullPolicy(3600, 300), started, "Asia/Shanghai", say=lines.append)
+    assert retry(None, SimpleNamespace(run_count=2), _late()) is True
+    (line,) = lines
+    head, when = line.split("; next attempt at ")
+    assert head == (
+        "waiting for extracts: /data/landing/2024-03-16 has no ledger, gateway extract"
+        " (attempt 2 of 13)"
+    )
+    shanghai = ZoneInfo("Asia/Shanghai")
+    next_at = datetime.fromisoformat(when.split(" Asia/Shanghai,")[0]).replace(tzinfo=shanghai)
+    assert timedelta(seconds=290) < next_at - datetime.now(UTC) <= timedelta(seconds=300)
+    assert when.endswith(", deadline 2024-03-16 11:00:00 Asia/Shanghai")
+
+
+def test_a_pull_error_that_is_not_transient_is_neither_retried_nor_announced():
+    lines: list[str] = []
+    retry = retry_while_late(PullPolicy(60, 30), datetime.now(UTC), "UTC", say=lines.append)
+    assert retry(None, SimpleNamespace(run_count=1), Failed(data=ConfigError("bad"))) is False
+    assert lines == []
+
+
+def test_a_relative_landing_is_named_by_its_absolute_path(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ExtractNotReadyError) as info:
+        pull_extracts([Landing("landing/2024-03-16")], tmp_path / "data")
+    assert f"{tmp_path}/landing/2024-03-16 has no ledger, channel, gateway extract" in str(
+        info.value
+    )

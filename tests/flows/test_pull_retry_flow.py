@@ -56,6 +56,25 @@ def test_a_late_extract_is_retried_until_the_deadline_then_named(prefect_client,
     assert f"{root}/landing/2024-03-15 has no ledger, gateway extract" in message
 
 
+def test_every_retried_attempt_prints_one_waiting_line(prefect_client, late_landing, capsys):
+    root, config = late_landing
+    nightly(
+        business_date=date(2024, 3, 15),
+        config_path=str(config),
+        runs_dir=str(root / "runs"),
+        pull_deadline_seconds=1.0,
+        pull_retry_seconds=0.5,
+        return_state=True,
+    )
+    waiting = [line for line in capsys.readouterr().err.splitlines() if "waiting for" in line]
+    assert [line.split("; next attempt at ")[0] for line in waiting] == [
+        f"recon: waiting for extracts: {root}/landing/2024-03-15 has no ledger, gateway extract"
+        f" (attempt {n} of 3)"
+        for n in (1, 2)
+    ]
+    assert all(" UTC, deadline " in line for line in waiting)
+
+
 def test_a_failed_pull_leaves_a_summary_with_the_reason(prefect_client, late_landing):
     root, config = late_landing
     state = nightly(
