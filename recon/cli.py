@@ -72,6 +72,15 @@ CONFIG_OPTIONS = (
     ),
     ConfigOption("--annual-rate", "annual_rate", str, "interest rate for compensation (0.05)"),
     ConfigOption(
+        "--max-future-hours",
+        "max_future_hours",
+        int,
+        "a timestamp this long after the cutoff (or now) is a bad value (72)",
+    ),
+    ConfigOption(
+        "--min-date", "min_date", str, "a timestamp before this date is a bad value (2000-01-01)"
+    ),
+    ConfigOption(
         "--memory-limit",
         "memory_limit",
         str,

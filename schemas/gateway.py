@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import pandera.polars as pa
 import polars as pl
+from pandera.api.polars.types import PolarsData
 
+from schemas import text
 from schemas.currencies import ISO_4217_CODES
 
 
@@ -19,6 +21,17 @@ class GatewaySchema(pa.DataFrameModel):
     gateway_at: pl.Datetime("us", "UTC")
     # null means true: an invoice is required unless the gateway says otherwise
     invoice_required: pl.Boolean = pa.Field(nullable=True)
+
+    # free text: no JSON array or object; identifiers: no control characters (schemas/text.py)
+    @pa.check("gateway_ref", "txn_ref", name=text.NOT_JSON_CONTAINER)
+    @classmethod
+    def _not_json_container(cls, data: PolarsData) -> pl.LazyFrame:
+        return text.not_json_container(data)
+
+    @pa.check("gateway_ref", "txn_ref", name=text.NO_CONTROL_CHARACTERS)
+    @classmethod
+    def _no_control_characters(cls, data: PolarsData) -> pl.LazyFrame:
+        return text.no_control_characters(data)
 
     class Config:
         strict = False

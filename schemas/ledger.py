@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pandera.polars as pa
 import polars as pl
+from pandera.api.polars.types import PolarsData
 
+from schemas import text
 from schemas.currencies import ISO_4217_CODES
 
 
@@ -19,6 +21,31 @@ class LedgerSchema(pa.DataFrameModel):
     posted_at: pl.Datetime("us", "UTC")
     request_id: str = pa.Field(nullable=True)
     reversal_of: str = pa.Field(nullable=True)
+
+    # free text: no JSON array or object; identifiers: no control characters (schemas/text.py)
+    @pa.check(
+        "entry_id",
+        "txn_ref",
+        "account_id",
+        "request_id",
+        "reversal_of",
+        name=text.NOT_JSON_CONTAINER,
+    )
+    @classmethod
+    def _not_json_container(cls, data: PolarsData) -> pl.LazyFrame:
+        return text.not_json_container(data)
+
+    @pa.check(
+        "entry_id",
+        "txn_ref",
+        "account_id",
+        "request_id",
+        "reversal_of",
+        name=text.NO_CONTROL_CHARACTERS,
+    )
+    @classmethod
+    def _no_control_characters(cls, data: PolarsData) -> pl.LazyFrame:
+        return text.no_control_characters(data)
 
     class Config:
         # the working tables also carry _file and _line

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -33,6 +33,7 @@ from recon.ingest.scan import FileScan, scan_file
 from recon.ingest.settle import FileCounts, find_duplicates, settle
 from recon.ingest.stage import (
     Parsing,
+    Window,
     create_source_table,
     define_macros,
     insert_rows,
@@ -58,8 +59,13 @@ def load_extracts(
     config: Config,
     *,
     progress: Progress | None = None,
+    now: datetime | None = None,
 ) -> IngestResult:
     """Fill `ledger`, `channel`, `gateway`, `invoices` and `quarantine` in `con`.
+
+    A timestamp outside the plausible window (`plausible_window`; without a configured
+    cutoff it ends `max_future_hours` after `now`, default the wall clock) is a bad value,
+    so the default cutoff, the latest valid timestamp, never comes from one.
 
     Raises MissingExtractError (a required source has no file), UnreadableFileError,
     ControlTotalMismatch (a sidecar disagrees: nothing is published), and TooManyBadRows
@@ -72,6 +78,7 @@ def load_extracts(
         check_mapping(source_rules(source), config.source(source).columns)
     _create_tables(con, [path for paths in plan.values() for path in paths])
     define_macros(con)
+    window = plausible_window(config, now or datetime.now(UTC))
     loaded: dict[str, _Loaded] = {}
     with (
         TemporaryDirectory(prefix="recon-ingest-") as tmp,
@@ -82,7 +89,7 @@ def load_extracts(
         try:
             for source in SOURCES:
                 loaded[source] = _load_source(
-                    con, source_rules(source), plan[source], config, Path(tmp), scans, say
+                    con, source_rules(source), plan[source], config, window, Path(tmp), scans, say
                 )
         finally:
             for future in scans.values():
@@ -96,18 +103,38 @@ def load_extracts(
     return result
 
 
+def plausible_window(config: Config, now: datetime) -> Window:
+    """From the start of `min_date` in `timezone` to `max_future_hours` after the cutoff
+    (without one, after `now`): a timestamp outside it is a bad value."""
+    earliest = datetime.combine(config.min_date, time(), tzinfo=config.tz)
+    anchor, after = (config.cutoff, "the cutoff") if config.cutoff else (now, "the run started")
+    if anchor.tzinfo is None:
+        anchor = anchor.replace(tzinfo=config.tz)
+    return Window(
+        earliest=earliest,
+        latest=anchor + timedelta(hours=config.max_future_hours),
+        reason=(
+            f"timestamp outside the plausible window (before {config.min_date.isoformat()}"
+            f" or more than {config.max_future_hours} hours after {after})"
+        ),
+    )
+
+
 def _load_source(
     con: duckdb.DuckDBPyConnection,
     rules: SourceRules,
     paths: list[Path],
     config: Config,
+    window: Window,
     tmp: Path,
     scans: Mapping[Path, Future[FileScan]],
     say: Progress,
 ) -> _Loaded:
     source = rules.source
     settings = config.source(source)
-    parsing = Parsing(config.timezone, settings.thousands_separator, config.currency_aliases)
+    parsing = Parsing(
+        config.timezone, settings.thousands_separator, config.currency_aliases, window
+    )
     malformed: list[tuple[MalformedRow, ...]] = []
     for number, path in enumerate(paths):
         say(f"{source}: reading {path.name} ({number + 1} of {len(paths)})")
@@ -139,7 +166,7 @@ def _load_source(
         duplicates += counts.exact_duplicates
         bad += counts.broken + counts.conflicts + len(broken_rows)
     say(f"{source}: {read} rows read, {bad} quarantined, {duplicates} exact duplicates")
-    settle(con, rules, source_checks(rules))
+    settle(con, rules, source_checks(rules, window=window))
     for path, broken_rows in zip(paths, malformed, strict=True):
         _quarantine_malformed(con, source, str(path), broken_rows)
     valid = con.sql(f"SELECT count(*) FROM {quote_ident(source)}").fetchall()[0][0]

@@ -25,15 +25,33 @@ CREATE OR REPLACE TEMP MACRO recon_decimal(s, sep) AS (
     END
 );
 
--- Timestamp: ISO 8601 with 'T' or a space; with an offset or Z it is that instant, without
--- one it is a wall-clock time in the configured time zone `tz`. An impossible date is NULL.
-CREATE OR REPLACE TEMP MACRO recon_timestamp(s, tz) AS (
-    CASE WHEN tz = 'UTC' THEN try_cast(recon_trim(s) AS TIMESTAMPTZ)  -- the session zone is UTC
-         WHEN regexp_matches(recon_trim(s), '[0-9]:[0-9]{2}(:[0-9]{2}(\.[0-9]*)?)?\s*([zZ]|[+-][0-9]{2}(:?[0-9]{2})?)$')
-         THEN try_cast(recon_trim(s) AS TIMESTAMPTZ)
-         ELSE timezone(tz, try_cast(recon_trim(s) AS TIMESTAMP))
+-- Timestamp: an ISO 8601 date-time only: date, 'T' or a space, hh:mm[:ss[.fraction]], then
+-- optionally 'Z' or a numeric offset (+hh:mm, +hhmm, +hh) within +-14:00. With an offset it is
+-- that instant, without one a wall-clock time in the configured time zone `tz`. The pattern
+-- is checked before the cast, which on its own also takes 'infinity', 'epoch', zone names,
+-- a date alone, years before 1 and offsets like +99:00. An impossible date is NULL.
+CREATE OR REPLACE TEMP MACRO recon_iso_timestamp(t, tz) AS (
+    CASE WHEN NOT regexp_full_match(
+                  t,
+                  '[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,9})?)?'
+                  '(Z|[+-](0[0-9]|1[0-3])(:?[0-5][0-9])?|[+-]14(:?00)?)?')
+         THEN NULL
+         -- the session zone is UTC; past the pattern, an offset is a Z, + or - after hh:mm
+         WHEN tz = 'UTC' OR ends_with(t, 'Z') OR contains(t[17:], '+') OR contains(t[17:], '-')
+         THEN try_cast(t AS TIMESTAMPTZ)
+         ELSE timezone(tz, try_cast(t AS TIMESTAMP))
     END
 );
+CREATE OR REPLACE TEMP MACRO recon_timestamp(s, tz) AS recon_iso_timestamp(recon_trim(s), tz);
+
+-- Text checks of schemas/text.py on a parsed (trimmed) text value `t`. A JSON array or object
+-- begins with [ and ends with ], or begins with { and ends with }.
+CREATE OR REPLACE TEMP MACRO recon_json_container(t) AS (
+    (starts_with(t, '[') AND ends_with(t, ']')) OR (starts_with(t, '{') AND ends_with(t, '}'))
+);
+
+-- A control character: U+0000-U+001F or U+007F (NUL, tab, line breaks, ...).
+CREATE OR REPLACE TEMP MACRO recon_control_characters(t) AS regexp_matches(t, '[\x00-\x1f\x7f]');
 
 -- Boolean: true/false, t/f, yes/no, 1/0 (any case).
 CREATE OR REPLACE TEMP MACRO recon_boolean(s) AS try_cast(recon_text(s) AS BOOLEAN);

@@ -36,9 +36,10 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class ValueCheck:
-    """One schema check on a parsed value: allowed values, or a bound on a number."""
+    """One schema check on a parsed value: allowed values, a bound on a number, or a shape a
+    text value may not have (schemas/text.py)."""
 
-    op: Literal["isin", "gt", "ge"]
+    op: Literal["isin", "gt", "ge", "not_json_container", "no_control_characters"]
     allowed: tuple[str, ...] = ()
     bound: Decimal = Decimal(0)
 

@@ -25,6 +25,7 @@ from recon.ingest.rules import (
 )
 from schemas import SCHEMAS
 from schemas.currencies import ISO_4217_CODES
+from schemas.text import NO_CONTROL_CHARACTERS, NOT_JSON_CONTAINER
 
 
 def derive_rules(source: str) -> SourceRules:
@@ -73,6 +74,8 @@ def _value_check(name: str, check: pa.Check) -> ValueCheck:
         return ValueCheck("gt", bound=Decimal(str(stats["min_value"])))
     if check.name == "greater_than_or_equal_to":
         return ValueCheck("ge", bound=Decimal(str(stats["min_value"])))
+    if check.name in (NOT_JSON_CONTAINER, NO_CONTROL_CHARACTERS):
+        return ValueCheck(check.name)
     raise TypeError(f"schema column {name}: check {check.name} has no ingest rule")
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import duckdb
@@ -32,12 +33,23 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Window:
+    """The plausible window of a timestamp: a parsed one before `earliest` or after `latest`
+    is a bad value (`reason`). A missing bound is no limit."""
+
+    earliest: datetime | None = None
+    latest: datetime | None = None
+    reason: str = "timestamp outside the plausible window"
+
+
+@dataclass(frozen=True)
 class Parsing:
     """Settings that decide how text parses: bound as parameters, never spliced in."""
 
     timezone: str = "UTC"
     thousands_separator: str | None = None
     currency_aliases: Mapping[str, str] | None = None
+    window: Window = Window()
 
     def params(self) -> dict[str, Any]:
         aliases = dict(self.currency_aliases or {})
@@ -46,6 +58,8 @@ class Parsing:
             "sep": self.thousands_separator,
             "alias_from": [k.upper() for k in aliases],
             "alias_to": [v.upper() for v in aliases.values()],
+            "ts_earliest": self.window.earliest,
+            "ts_latest": self.window.latest,
         }
 
 
@@ -76,7 +90,7 @@ def insert_rows(
 ) -> int:
     """Type the rows of one file into the source's table (`file` is recorded as `_file`);
     the number of rows inserted."""
-    checks = source_checks(rules, typed=rows.typed)
+    checks = source_checks(rules, typed=rows.typed, window=parsing.window)
     parsed = [c for c in rules.columns if c.kind != "text" and c.name not in rows.typed]
     sql = load_sql("recon.ingest", "insert_rows").format(
         table=quote_ident(rules.source),
@@ -127,13 +141,19 @@ def shift_lines(
     )
 
 
-def source_checks(rules: SourceRules, typed: Collection[str] = ()) -> list[Rule]:
+def source_checks(
+    rules: SourceRules, typed: Collection[str] = (), window: Window = Window()
+) -> list[Rule]:
     """Every rule of the source's schema as SQL, column by column in schema order.
 
     A field that did not parse reports "unparseable" before "missing"; both look only at
     rows whose typed value is NULL, so valid rows pay one IS NULL test per column. A column
     that arrives `typed` cannot be unparseable, but keeps the rule so that rule ids are the
     same for every file of the source.
+
+    A timestamp also has to lie in the plausible `window`, also one that arrives typed (a
+    Parquet timestamp column). The window depends on the run's config and cutoff, not on the
+    schema, so it is the one rule here that Pandera does not hold.
     """
     found: list[Rule] = []
     for number, column in enumerate(rules.columns):
@@ -156,6 +176,14 @@ def source_checks(rules: SourceRules, typed: Collection[str] = ()) -> list[Rule]
                     f"{name} IS NULL",
                 )
             )
+        if column.kind == "timestamp":
+            found.append(
+                Rule(
+                    column.name,
+                    window.reason,
+                    f"({name} < $ts_earliest::TIMESTAMPTZ OR {name} > $ts_latest::TIMESTAMPTZ)",
+                )
+            )
         for k, check in enumerate(column.checks):
             found.append(_check_rule(column, check, f"${_param(number, k)}"))
     return found
@@ -166,7 +194,10 @@ def check_params(rules: SourceRules) -> dict[str, Any]:
     params: dict[str, Any] = {}
     for number, column in enumerate(rules.columns):
         for k, check in enumerate(column.checks):
-            params[_param(number, k)] = list(check.allowed) if check.op == "isin" else check.bound
+            if check.op in ("isin", "gt", "ge"):
+                params[_param(number, k)] = (
+                    list(check.allowed) if check.op == "isin" else check.bound
+                )
     return params
 
 
@@ -190,6 +221,18 @@ def _check_rule(column: ColumnRule, check: ValueCheck, param: str) -> Rule:
             reason = f"unknown {column.name} (allowed: {', '.join(check.allowed)})"
         # a semi-join against the allowed values: cheaper than list_contains on long lists
         return Rule(column.name, reason, f"{typed} NOT IN (SELECT unnest({param}::VARCHAR[]))")
+    if check.op == "not_json_container":
+        return Rule(
+            column.name,
+            "unparseable text: a JSON array or object",
+            f"recon_json_container({typed})",
+        )
+    if check.op == "no_control_characters":
+        return Rule(
+            column.name,
+            "unparseable text: a control character in an identifier",
+            f"recon_control_characters({typed})",
+        )
     if check.op == "gt":
         return Rule(
             column.name,

@@ -1,0 +1,34 @@
+"""Checks on text columns shared by the schemas: what a text value may not be.
+
+- `not_json_container`: a value that is a JSON array or object (after trimming spaces it
+  begins with `[` and ends with `]`, or begins with `{` and ends with `}`) is a nested
+  structure an exporter wrote into a flat field, not a value.
+- `no_control_characters`: an identifier holding a control character (U+0000-U+001F or
+  U+007F: NUL, tab, line breaks, ...) cannot be matched, shown or exported reliably.
+
+Each is attached to its columns with `@pa.check(..., name=...)`; ingest translates the check
+by that name (`recon.ingest.schema_rules`) into the same test in DuckDB, so both reject the
+same values.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+from pandera.api.polars.types import PolarsData
+
+NOT_JSON_CONTAINER = "not_json_container"
+NO_CONTROL_CHARACTERS = "no_control_characters"
+
+
+def not_json_container(data: PolarsData) -> pl.LazyFrame:
+    """True where the value is not a JSON array or object (nulls pass)."""
+    value = pl.col(data.key).str.strip_chars(" ")
+    container = (value.str.starts_with("[") & value.str.ends_with("]")) | (
+        value.str.starts_with("{") & value.str.ends_with("}")
+    )
+    return data.lazyframe.select(~container)
+
+
+def no_control_characters(data: PolarsData) -> pl.LazyFrame:
+    """True where the value holds no control character (nulls pass)."""
+    return data.lazyframe.select(~pl.col(data.key).str.contains(r"[\x00-\x1f\x7f]"))
