@@ -51,6 +51,15 @@ class UnreadableFileError(InputError):
         super().__init__(f"cannot read {where}: {reason}")
 
 
+class IncompleteDeliveryError(InputError):
+    """The data folder does not hold a whole delivery: a sidecar without its file, a part
+    missing from a numbered sequence, a required extract with no data rows."""
+
+    def __init__(self, file: Path | str, reason: str) -> None:
+        self.file, self.reason = str(file), reason
+        super().__init__(f"{file}: {reason}")
+
+
 class ControlTotalMismatch(InputError):
     """A `.control.json` sidecar disagrees with its file: the extract is truncated or corrupt."""
 

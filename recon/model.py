@@ -44,6 +44,7 @@ class IngestResult:
     counts: Mapping[str, SourceCounts] = field(default_factory=lambda: MappingProxyType({}))
     files: tuple[InputFile, ...] = ()
     latest_timestamp: datetime | None = None  # the default cutoff
+    absent: tuple[str, ...] = ()  # optional sources with no file: their checks are not run
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,8 @@ class DetectionParams:
     duplicate_window_minutes: int = 10
     clearing_accounts: tuple[str, ...] = ()
     policy: CompensationPolicy = field(default_factory=CompensationPolicy)
+    # finding types whose checks are not run (INVOICE without an invoices extract)
+    skipped_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

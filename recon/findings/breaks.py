@@ -26,7 +26,10 @@ STAGES = (
     "amounts",
     "invoices",
     "findings",  # _fb_detail, _fb_complete, findings
+    "healing",  # narrows evaluated_txn_refs to what the run can vouch for; unchecked_types
 )
+# the stage that raises the findings of one type, skipped when that type's checks are not run
+TYPE_STAGES = {"INVOICE": "invoices"}
 
 SCRATCH_PREFIX = "_fb_"
 
@@ -35,12 +38,16 @@ def find_breaks(con: duckdb.DuckDBPyConnection, params: DetectionParams) -> None
     """Create `findings` and `evaluated_txn_refs` from `ledger`, `channel`, `gateway`, `invoices`.
 
     Transfers still in flight at the cutoff get no finding and are not evaluated, so the store
-    neither opens nor heals anything about them.
+    neither opens nor heals anything about them; nor does it heal a transfer that lost a row
+    to quarantine, anything at all over damage that names no transfer, or a finding of a type
+    in `params.skipped_types` (table `unchecked_types`).
     """
     bound = detection_bindings(params)
     try:
+        skipped = {TYPE_STAGES[t] for t in params.skipped_types}
         for stage in STAGES:
-            run_statements(con, load_sql("recon.findings", stage), bound)
+            if stage not in skipped:
+                run_statements(con, load_sql("recon.findings", stage), bound)
     finally:
         drop_scratch_tables(con)
 
@@ -74,4 +81,5 @@ def detection_bindings(params: DetectionParams) -> dict[str, object]:
         "day_basis": params.policy.day_basis,
         "min_days": params.policy.min_days,
         "refund_gateway_fee": params.policy.refund_gateway_fee,
+        "skipped_types": list(params.skipped_types),
     }

@@ -1,5 +1,5 @@
 """Reading and validating the four extracts into the working tables (docs/ingest.md)."""
 
-from recon.ingest.load import load_extracts
+from recon.ingest.load import check_required_rows, load_extracts
 
-__all__ = ["load_extracts"]
+__all__ = ["check_required_rows", "load_extracts"]

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-from recon.errors import MissingExtractError
+from recon.errors import IncompleteDeliveryError, MissingExtractError
 
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl"}
 
@@ -22,7 +23,54 @@ def extract_files(data_dir: Path, source: str, *, required: bool) -> list[Path]:
     )
     if required and not found:
         raise MissingExtractError(source, data_dir, [f"{source}*{ext}" for ext in FORMATS])
+    check_parts(found)
     return found
+
+
+SIDECAR = ".control.json"
+# a part number at the end of a file's stem: `ledger_part2`, `ledger-part-03`, `ledger.p4`,
+# `ledger_2`; up to three digits, so a date (`ledger_20240315`) is never read as a part
+_PART = re.compile(
+    r"^(?P<series>.*?)[_.\- ]?(?:part|p)?[_.\- ]?(?P<number>(?<![0-9])[0-9]{1,3})$", re.I
+)
+
+
+def check_sidecars(data_dir: Path, sources: tuple[str, ...]) -> None:
+    """A control-total sidecar whose extract is not there means a file did not arrive."""
+    for sidecar in sorted(Path(data_dir).iterdir(), key=lambda p: p.name):
+        if not sidecar.name.lower().endswith(SIDECAR):
+            continue
+        extract = sidecar.with_name(sidecar.name[: -len(SIDECAR)])
+        if any(belongs_to(extract.name, s) for s in sources) and not extract.is_file():
+            raise IncompleteDeliveryError(
+                extract,
+                f"missing: its control-total sidecar {sidecar.name} arrived but the file did not"
+                " (a part of the extract was not delivered)",
+            )
+
+
+def check_parts(files: list[Path]) -> None:
+    """Numbered parts of one extract must run without a gap: `ledger.csv` (part 1, when
+    unnumbered), `ledger_part2.csv`, `ledger_part3.csv`. A missing part stops the run."""
+    series: dict[tuple[str, str], set[int]] = {}
+    stems = {(p.stem.lower(), p.suffix.lower()) for p in files}
+    for path in files:
+        match = _PART.match(path.stem)
+        if match and match["series"]:
+            key = (match["series"].lower(), path.suffix.lower())
+            series.setdefault(key, set()).add(int(match["number"]))
+    for (stem, suffix), numbers in series.items():
+        if (stem, suffix) in stems:
+            numbers = numbers | {1}  # `ledger.csv` beside `ledger_part2.csv` is part 1
+        first = 0 if 0 in numbers else 1
+        missing = sorted(set(range(first, max(numbers) + 1)) - numbers)
+        if missing:
+            example = next(p for p in files if p.stem.lower().startswith(stem))
+            raise IncompleteDeliveryError(
+                example.parent / f"{stem}*{suffix}",
+                f"part {', '.join(map(str, missing))} of the numbered sequence"
+                f" {sorted(numbers)} is missing: a part of the extract was not delivered",
+            )
 
 
 def belongs_to(name: str, source: str) -> bool:

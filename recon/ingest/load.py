@@ -20,11 +20,11 @@ from types import MappingProxyType
 import duckdb
 
 from recon.config import REQUIRED_SOURCES, SOURCES, Config, SourceConfig
-from recon.errors import TooManyBadRows
+from recon.errors import IncompleteDeliveryError, TooManyBadRows
 from recon.ingest.columns import check_mapping
 from recon.ingest.control import check_control_totals, read_control_totals
 from recon.ingest.csv_reader import encoding_advice, read_csv
-from recon.ingest.files import extract_files, file_format
+from recon.ingest.files import check_sidecars, extract_files, file_format
 from recon.ingest.jsonl_reader import jsonl_rows
 from recon.ingest.parquet_reader import parquet_rows
 from recon.ingest.raw import MalformedRow
@@ -73,6 +73,7 @@ def load_extracts(
     """
     say = progress or _quiet
     data_dir = Path(data_dir)
+    check_sidecars(data_dir, SOURCES)
     plan = {s: extract_files(data_dir, s, required=s in REQUIRED_SOURCES) for s in SOURCES}
     for source in SOURCES:
         check_mapping(source_rules(source), config.source(source).columns)
@@ -98,6 +99,7 @@ def load_extracts(
         counts=MappingProxyType({source: part.counts for source, part in loaded.items()}),
         files=tuple(f for part in loaded.values() for f in part.files),
         latest_timestamp=_latest_timestamp(con),
+        absent=tuple(source for source in SOURCES if not plan[source]),
     )
     _check_bad_ratio(con, result, config.max_bad_ratio)
     return result
@@ -254,6 +256,7 @@ def _create_tables(con: duckdb.DuckDBPyConnection, paths: list[Path]) -> None:
     for source in SOURCES:
         create_source_table(con, source_rules(source))
     con.execute(load_sql("recon.ingest", "quarantine_table"))
+    con.execute(load_sql("recon.ingest", "quarantined_refs_table"))
 
 
 def _latest_timestamp(con: duckdb.DuckDBPyConnection) -> datetime | None:
@@ -264,6 +267,20 @@ def _latest_timestamp(con: duckdb.DuckDBPyConnection) -> datetime | None:
     )
     sql = load_sql("recon.ingest", "latest_timestamp").format(timestamps=" UNION ALL ".join(parts))
     return con.execute(sql).fetchall()[0][0]
+
+
+def check_required_rows(result: IngestResult) -> None:
+    """A required extract whose files hold no data row is an extract that did not arrive
+    (CONTRACT.md section 1): stop rather than reconcile against nothing."""
+    for source in REQUIRED_SOURCES:
+        files = [f for f in result.files if f.source == source]
+        if files and not result.counts[source].read:
+            names = ", ".join(Path(f.path).name for f in files)
+            raise IncompleteDeliveryError(
+                files[0].path,
+                f"the {source} extract ({names}) holds no data rows, only a header: a required"
+                " extract cannot be empty",
+            )
 
 
 def _check_bad_ratio(

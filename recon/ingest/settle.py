@@ -53,6 +53,11 @@ def settle(con: duckdb.DuckDBPyConnection, rules: SourceRules, checks: list[Rule
             "rule_reasons": [r.reason for r in checks],
         },
     )
+    request_id = "t.request_id" if "request_id" in rules.names else "NULL"
+    con.execute(
+        load_sql("recon.ingest", "quarantined_refs").format(table=table, request_id=request_id),
+        {"source": rules.source, "rule_columns": [r.column for r in checks]},
+    )
     con.execute(load_sql("recon.ingest", "remove_rows").format(table=table))
     for statement in statements(load_sql("recon.ingest", "drop_bookkeeping").format(table=table)):
         con.execute(statement)

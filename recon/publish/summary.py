@@ -58,6 +58,24 @@ def open_total(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> int:
     return int(con.execute(load_sql("recon.publish", "open_total")).fetchone()[0])
 
 
+def checks_and_healing(
+    con: duckdb.DuckDBPyConnection, summary: RunSummary
+) -> dict[str, dict[str, str]]:
+    """What the run did not check, and which healing it withheld over damage it cannot place
+    (CONTRACT.md sections 1 and 5); both empty on a complete day."""
+    skipped = summary.run.params.get("checks_not_run") or []
+    not_run = {str(t): UNCHECKED_REASONS.get(str(t), "not checked") for t in skipped}
+    withheld: dict[str, str] = {}
+    if has_table(con, "unplaced_damage"):
+        for source, lines in con.execute(load_sql("recon.publish", "healing_limits")).fetchall():
+            scope = "no invoice finding" if source == "invoices" else "no finding"
+            withheld[source] = f"{lines} quarantined line(s) name no transfer: {scope} healed"
+    return {"checks_not_run": not_run, "healing_withheld": withheld}
+
+
+UNCHECKED_REASONS = {"INVOICE": "no invoices extract: the invoice checks were not run"}
+
+
 def rows_by_source(counts: Mapping[str, SourceCounts]) -> dict[str, dict[str, int]]:
     """Row accounting per source, the contract's sources first in their usual order."""
     order = [s for s in SOURCES if s in counts] + sorted(set(counts) - set(SOURCES))
@@ -83,6 +101,7 @@ def summary_document(con: duckdb.DuckDBPyConnection, summary: RunSummary) -> dic
         open_total=total_open,
         compensation_by_currency=by_currency,
         quarantine=reason_counts(quarantine_reasons(con)),
+        checks=checks_and_healing(con, summary),
     )
 
 
@@ -104,6 +123,7 @@ def _document(
     open_total: int | None,
     compensation_by_currency: Mapping[str, Decimal] | None,
     quarantine: Mapping[str, Any],
+    checks: Mapping[str, Mapping[str, str]] | None = None,
 ) -> dict[str, Any]:
     run, outcome = summary.run, summary.outcome
     status = run_outcome(summary, open_total)
@@ -132,6 +152,7 @@ def _document(
             "new": sorted(outcome.new) if outcome else [],
             "reopened": sorted(outcome.reopened) if outcome else [],
             "healed": sorted(outcome.healed) if outcome else [],
+            **(checks or {"checks_not_run": {}, "healing_withheld": {}}),
             "compensation_total": comp_total,
             "compensation_by_currency": compensation_by_currency,
             "inputs": [

@@ -26,12 +26,15 @@ SELECT
     END AS change
 FROM findings AS f
 LEFT JOIN recon_store.exceptions AS s USING (exception_id);
--- Open exceptions about transfers this run evaluated but no longer finds: they healed.
+-- Open exceptions about transfers this run evaluated (and can vouch for: healing.sql) but
+-- no longer finds: they healed. A type this run did not check heals nothing.
+CREATE TABLE IF NOT EXISTS unchecked_types (type VARCHAR);
 CREATE OR REPLACE TEMP TABLE _store_healed AS
 SELECT s.exception_id, s.status AS old_status
 FROM recon_store.exceptions AS s
 WHERE s.status IN ('OPEN', 'ASSIGNED')
   AND s.txn_ref IN (SELECT txn_ref FROM evaluated_txn_refs)
+  AND s.type NOT IN (SELECT type FROM unchecked_types)
   AND s.exception_id NOT IN (SELECT exception_id FROM findings);
 -- The evidence items (`ledger:E1`) whose source rows the store must (re)capture.
 CREATE OR REPLACE TEMP TABLE _store_evidence_items AS
