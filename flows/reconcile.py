@@ -33,7 +33,7 @@ from recon.errors import (
 )
 from recon.exit_codes import ExitCode
 from recon.landing import Landing
-from recon.model import RunInfo, RunSummary
+from recon.model import RunInfo
 
 log = logging.getLogger(__name__)
 
@@ -102,17 +102,8 @@ def reconcile(
             if window is not None:
                 steps.window(config, folder, *window)
         with _timed(timings, "keep"):
-            outcome = steps.keep(config, folder, store, run)
-        with _timed(timings, "remedies"):
-            steps.remedies(config, folder)
-        summary = RunSummary(
-            run=run,
-            finished_at=datetime.now(UTC),
-            outcome=outcome,
-            timings=MappingProxyType(dict(timings)),
-        )
-        with _timed(timings, "publish"):
-            outputs = steps.publish(config, folder, summary)
+            landed = steps.keep_and_publish(config, folder, store, run, timings)
+        outcome, summary, outputs = landed.outcome, landed.summary, landed.outputs
     except ReconError as err:
         return steps.fail(config, folder, store, run, str(err), timings)
     except Exception as err:  # a crash is still a run that could not reconcile

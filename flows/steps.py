@@ -23,7 +23,7 @@ from recon import landing, pipeline
 from recon.config import Config
 from recon.errors import TransientError
 from recon.incident.window import keep_window
-from recon.model import DetectionParams, IngestResult, RunInfo, RunSummary, StoreOutcome
+from recon.model import DetectionParams, IngestResult, RunInfo
 
 # Steps change the store and the run folder: never skip one because of a cached result.
 STEP = {"cache_policy": NO_CACHE, "persist_result": False}
@@ -87,22 +87,15 @@ def window(config: Config, folder: RunFolder, start: datetime, end: datetime) ->
         keep_window(con, start, end)
 
 
-@task(name="keep findings", **STEP)
-def keep(config: Config, folder: RunFolder, store: Path, run: RunInfo) -> StoreOutcome:
+@task(name="keep findings and publish", **STEP)
+def keep_and_publish(
+    config: Config, folder: RunFolder, store: Path, run: RunInfo, timings: dict[str, float]
+) -> pipeline.Landed:
+    """One task, because the store commits only once the outputs are written (one landing)."""
     with working_db(config, folder.work_db) as con:
-        return pipeline.keep_findings(store, con, run, sla=config.sla)
-
-
-@task(name="propose remedies", **STEP)
-def remedies(config: Config, folder: RunFolder) -> None:
-    with working_db(config, folder.work_db) as con:
-        pipeline.propose_remedies(con)
-
-
-@task(name="publish outputs", **STEP)
-def publish(config: Config, folder: RunFolder, summary: RunSummary) -> dict[str, Path]:
-    with working_db(config, folder.work_db) as con:
-        return pipeline.publish_outputs(folder.out_dir, con, summary)
+        return pipeline.keep_and_publish(
+            store, con, run, folder.out_dir, sla=config.sla, timings=timings
+        )
 
 
 @task(name="record failure", **STEP)

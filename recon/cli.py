@@ -171,8 +171,11 @@ def _run(args: argparse.Namespace) -> int:
             progress=say,
         )
     if result.error:
-        print(f"recon: could not reconcile: {result.error}", file=sys.stderr)
-        print(f"recon: details in {args.out / 'summary.json'}", file=sys.stderr)
+        print(
+            f"recon: could not reconcile: {one_line(result.error)}"
+            f" (details in {result.out_dir / 'summary.json'})",
+            file=sys.stderr,
+        )
     else:
         print(
             f"run {result.run_id}: {_outcome_line(result.summary.outcome)}; outputs in {args.out}"

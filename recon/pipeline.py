@@ -10,7 +10,7 @@ import logging
 import secrets
 import tempfile
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -24,7 +24,9 @@ from recon.config import Config, SlaPolicy
 from recon.db import connect
 from recon.errors import ReconError, TerminalError, TooManyBadRows
 from recon.exit_codes import ExitCode
+from recon.faults import pause_at
 from recon.model import DetectionParams, IngestResult, RunInfo, RunSummary, StoreOutcome
+from recon.publish import landing
 
 Progress = Callable[[str], None]
 log = logging.getLogger(__name__)
@@ -80,7 +82,14 @@ def open_work_db(
 def read_and_validate(
     con: duckdb.DuckDBPyConnection, data_dir: Path, config: Config, progress: Progress | None = None
 ) -> IngestResult:
-    return ingest.load_extracts(con, Path(data_dir), config, progress=progress)
+    """The extracts as validated working tables; a required extract without data rows stops."""
+    result = ingest.load_extracts(con, Path(data_dir), config, progress=progress)
+    ingest.check_required_rows(result)
+    if result.absent:
+        say = progress or (lambda _message: None)
+        for source in result.absent:
+            say(f"no {source} extract: the {source} checks are not run")
+    return result
 
 
 def detection_params(config: Config, ingested: IngestResult) -> DetectionParams:
@@ -90,6 +99,7 @@ def detection_params(config: Config, ingested: IngestResult) -> DetectionParams:
         raise TerminalError("no cutoff given and the extracts hold no timestamp to default to")
     return DetectionParams(
         cutoff=cutoff,
+        skipped_types=skipped_types(ingested),
         grace_minutes=config.grace_minutes,
         pending_sla_minutes=config.pending_sla_minutes,
         duplicate_window_minutes=config.duplicate_window_minutes,
@@ -98,19 +108,17 @@ def detection_params(config: Config, ingested: IngestResult) -> DetectionParams:
     )
 
 
+# optional source -> the finding type whose checks need it
+CHECKS_OF_OPTIONAL = {"invoices": "INVOICE"}
+
+
+def skipped_types(ingested: IngestResult) -> tuple[str, ...]:
+    """Finding types not checked in this run: their optional extract is absent."""
+    return tuple(CHECKS_OF_OPTIONAL[s] for s in ingested.absent if s in CHECKS_OF_OPTIONAL)
+
+
 def find_breaks(con: duckdb.DuckDBPyConnection, params: DetectionParams) -> None:
     findings.find_breaks(con, params)
-
-
-def keep_findings(
-    store_path: Path,
-    con: duckdb.DuckDBPyConnection,
-    run: RunInfo,
-    *,
-    sla: SlaPolicy | None = None,
-    timings: Mapping[str, float] | None = None,
-) -> StoreOutcome:
-    return store.record_run(Path(store_path), con, run, actor=run.actor, sla=sla, timings=timings)
 
 
 def propose_remedies(con: duckdb.DuckDBPyConnection) -> None:
@@ -118,10 +126,71 @@ def propose_remedies(con: duckdb.DuckDBPyConnection) -> None:
     remedies.compensation_by_customer(con)
 
 
-def publish_outputs(
-    out_dir: Path, con: duckdb.DuckDBPyConnection, summary: RunSummary
-) -> dict[str, Path]:
-    return publish.write_outputs(Path(out_dir), con, summary)
+@dataclass(frozen=True)
+class Landed:
+    outcome: StoreOutcome
+    summary: RunSummary
+    outputs: dict[str, Path]
+
+
+def keep_and_publish(
+    store_path: Path,
+    con: duckdb.DuckDBPyConnection,
+    run: RunInfo,
+    out_dir: Path,
+    *,
+    sla: SlaPolicy | None = None,
+    timings: dict[str, float] | None = None,
+    progress: Progress | None = None,
+) -> Landed:
+    """Keep the findings, propose remedies and write the outputs, as one landing.
+
+    The outputs are written into a folder beside OUT while the store's transaction is open;
+    the store commits only once they are all written, then the folder replaces OUT. So a
+    failure anywhere before the commit leaves the store and OUT as they were
+    (recon/publish/landing.py has the one window after the commit, and its recovery).
+    """
+    say = progress or (lambda _message: None)
+    timings = timings if timings is not None else {}
+    out_dir = Path(out_dir)
+    staged = landing.staging_dir(out_dir, run.run_id)
+    try:
+        with store.recording(
+            Path(store_path), con, run, actor=run.actor, sla=sla, timings=timings,
+            on_lock=lambda held: landing.recover(
+                out_dir, lambda run_id: store.run_recorded(held, run_id)
+            ),
+        ) as outcome:  # fmt: skip
+            pause_at("keep")
+            with _timed(timings, "remedies", say):
+                propose_remedies(con)
+            summary = RunSummary(
+                run=run,
+                finished_at=datetime.now(UTC),
+                outcome=outcome,
+                timings=MappingProxyType(dict(timings)),
+            )
+            with _timed(timings, "publish", say):
+                outputs = publish.write_outputs(staged, con, summary)
+            pause_at("publish")
+    except BaseException:
+        landing.discard(staged)
+        raise
+    pause_at("commit")
+    landing.land(staged, out_dir)
+    _keep_for_later_steps(con)
+    return Landed(outcome, summary, {name: out_dir / path.name for name, path in outputs.items()})
+
+
+# written inside the store's transaction as temp tables (one transaction writes one database)
+RESULT_TABLES = ("exceptions", "corrections", "compensation")
+
+
+def _keep_for_later_steps(con: duckdb.DuckDBPyConnection) -> None:
+    """Copy the run's results into the working database itself, for steps that open it
+    again after this one (the flows' artifacts, the incident report)."""
+    for name in RESULT_TABLES:
+        con.execute(f"CREATE OR REPLACE TABLE main.{name} AS SELECT * FROM temp.main.{name}")
 
 
 def run_parameters(config: Config, params: DetectionParams | None) -> dict[str, object]:
@@ -137,6 +206,7 @@ def run_parameters(config: Config, params: DetectionParams | None) -> dict[str, 
     }
     if params is not None:
         out["cutoff"] = params.cutoff.isoformat()
+        out["checks_not_run"] = list(params.skipped_types)
     return out
 
 
@@ -163,7 +233,6 @@ def run_reconciliation(
     run_id = run_id or new_run_id(started)
     store_path = Path(store_path or config.store)
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     timings: dict[str, float] = {}
     run = RunInfo(
         run_id=run_id,
@@ -176,6 +245,7 @@ def run_reconciliation(
     )
     with work_connection(config, work_db) as con:
         try:
+            landing.check_out_dir(out_dir)
             with _timed(timings, "read", say):
                 try:
                     ingested = read_and_validate(con, Path(data_dir), config, progress=say)
@@ -193,19 +263,11 @@ def run_reconciliation(
             with _timed(timings, "find", say):
                 find_breaks(con, params)
             with _timed(timings, "keep", say):
-                outcome = keep_findings(store_path, con, run, sla=config.sla, timings=timings)
-            with _timed(timings, "remedies", say):
-                propose_remedies(con)
-            summary = RunSummary(
-                run=run,
-                finished_at=datetime.now(UTC),
-                outcome=outcome,
-                timings=MappingProxyType(dict(timings)),
-            )
-            with _timed(timings, "publish", say):
-                outputs = publish_outputs(out_dir, con, summary)
-            code = ExitCode.FINDINGS if outcome.open_total else ExitCode.CLEAN
-            return RunResult(run_id, code, out_dir, summary, outputs)
+                landed = keep_and_publish(
+                    store_path, con, run, out_dir, sla=config.sla, timings=timings, progress=say
+                )
+            code = ExitCode.FINDINGS if landed.outcome.open_total else ExitCode.CLEAN
+            return RunResult(run_id, code, out_dir, landed.summary, landed.outputs)
         except ReconError as err:
             return _failed(out_dir, con, store_path, run, timings, str(err))
         except Exception as err:  # a crash is still a run that could not reconcile
@@ -234,7 +296,8 @@ def _failed(
     timings: dict[str, float],
     error: str,
 ) -> RunResult:
-    """Record and publish a run that could not reconcile; the findings stay as they were."""
+    """Record and report a run that could not reconcile: the findings and OUT stay as they
+    were; the failure report goes to `<OUT>.failed` (removed when a later run lands)."""
     summary = RunSummary(
         run=run,
         finished_at=datetime.now(UTC),
@@ -245,8 +308,14 @@ def _failed(
         store.record_failed_run(store_path, run, error)
     except ReconError as store_err:  # a busy store must not hide the original error
         summary = replace(summary, error=f"{error}; the failed run was not logged: {store_err}")
-    outputs = publish.write_failure(out_dir, con, summary)
-    return RunResult(run.run_id, ExitCode.FAILED, out_dir, summary, outputs)
+    except Exception as store_err:  # nor a broken one
+        summary = replace(
+            summary,
+            error=f"{error}; the failed run was not logged: {type(store_err).__name__}",
+        )
+    report = landing.failure_dir(out_dir)
+    outputs = publish.write_failure(report, con, summary)
+    return RunResult(run.run_id, ExitCode.FAILED, report, summary, outputs)
 
 
 @contextmanager

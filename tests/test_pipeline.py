@@ -69,9 +69,11 @@ def test_a_truncated_extract_stops_the_run_and_changes_no_finding(public_scenari
     code = run_public(public_scenario, tmp_path / "failed", store, data=data)
 
     assert code == ExitCode.FAILED
-    summary = json.loads((tmp_path / "failed" / "summary.json").read_text(encoding="utf-8"))
+    # OUT was never written; the failure report lands beside it
+    assert not (tmp_path / "failed").exists()
+    summary = json.loads((tmp_path / "failed.failed" / "summary.json").read_text(encoding="utf-8"))
     assert "ledger_part2.csv" in summary["error"]
-    assert not (tmp_path / "failed" / "exceptions.csv").exists()
+    assert not (tmp_path / "failed.failed" / "exceptions.csv").exists()
     run_public(public_scenario, tmp_path / "after", store)
     assert exception_ids(tmp_path / "after") == exception_ids(tmp_path / "first")
 
@@ -109,11 +111,11 @@ def test_too_many_bad_rows_stops_the_run_but_reports_the_accounting(public_scena
     code = run_public(public_scenario, tmp_path / "out", tmp_path / "s.duckdb", data=data)
 
     assert code == ExitCode.FAILED
-    summary = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))
+    summary = json.loads((tmp_path / "out.failed" / "summary.json").read_text(encoding="utf-8"))
     assert "max_bad_ratio" in summary["error"]
     rows = summary["rows"]["gateway"]
     assert rows["read"] == rows["valid"] + rows["quarantined"] + rows["exact_duplicates"]
     assert rows["quarantined"] >= 90
-    with (tmp_path / "out" / "quarantine.csv").open(encoding="utf-8") as fh:
+    with (tmp_path / "out.failed" / "quarantine.csv").open(encoding="utf-8") as fh:
         reasons = {row["reason"] for row in csv.DictReader(fh) if row["source"] == "gateway"}
     assert any("status" in reason for reason in reasons)

@@ -1,6 +1,6 @@
 -- What each customer is owed across their open exceptions, per currency; customers owed
 -- nothing are left out. Exception ids are listed in id order so the line is reproducible.
-CREATE OR REPLACE TABLE compensation AS
+CREATE OR REPLACE TEMP TABLE compensation AS
 SELECT coalesce(customer_id, '') AS customer_id,
        currency,
        sum(compensation)::DECIMAL(18, 2) AS compensation,

@@ -1,7 +1,7 @@
 -- Proposed correcting entries (docs/findings.md, "Corrections"): for each open exception
 -- whose action moves money, one debit leg and one credit leg of the same amount and
 -- currency, so every correction balances. Nothing here is ever posted.
-CREATE OR REPLACE TABLE corrections AS
+CREATE OR REPLACE TEMP TABLE corrections AS
 WITH planned AS (
     SELECT e.exception_id, e.type, e.subtype, e.txn_ref, e.amount, e.currency,
            e.proposed_action,

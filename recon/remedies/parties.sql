@@ -1,6 +1,6 @@
 -- The other side of each open exception's transfer, from the working source tables:
 -- its credit-leg account (a POSTED leg first) and the payee the customer asked for.
-CREATE OR REPLACE TABLE _rm_parties AS
+CREATE OR REPLACE TEMP TABLE _rm_parties AS
 WITH refs AS (
     SELECT DISTINCT txn_ref FROM exceptions WHERE txn_ref IS NOT NULL
 ),

@@ -1,6 +1,6 @@
 -- The working table `exceptions` (docs/architecture.md): open after this run, contract
 -- columns first, then what the report needs.
-CREATE OR REPLACE TABLE exceptions AS
+CREATE OR REPLACE TEMP TABLE exceptions AS
 SELECT
     exception_id, type, subtype, txn_ref, related_txn_ref, customer_id, account_id, amount,
     currency, detected_at, evidence, proposed_action, compensation, status, first_seen_run,

@@ -12,7 +12,8 @@ import json
 import os
 import sys
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +22,7 @@ import duckdb
 
 from recon.config import SlaPolicy
 from recon.errors import StoreError
+from recon.faults import pause_at
 from recon.model import RunInfo, StoreOutcome
 from recon.sql import load_sql, run_statements
 from recon.store.aging import age_exceptions
@@ -47,9 +49,37 @@ def record_run(
 ) -> StoreOutcome:
     """Record `run` and the `findings` in `con`; leave table `exceptions` (open ones) in `con`.
 
-    `actor` is who the events are attributed to; `now` (default: the clock) stamps events and
-    ages the exceptions; `sla` grades them. Raises `StoreBusyError` if another run holds the
-    store longer than `wait_seconds`.
+    `recording` with nothing to do before the commit.
+    """
+    with recording(
+        store_path, con, run, actor=actor, now=now, sla=sla, timings=timings,
+        wait_seconds=wait_seconds,
+    ) as outcome:  # fmt: skip
+        return outcome
+
+
+@contextmanager
+def recording(
+    store_path: str | Path,
+    con: duckdb.DuckDBPyConnection,
+    run: RunInfo,
+    *,
+    actor: str,
+    now: datetime | None = None,
+    sla: SlaPolicy | None = None,
+    timings: Mapping[str, float] | None = None,
+    wait_seconds: float = DEFAULT_WAIT_SECONDS,
+    on_lock: Callable[[duckdb.DuckDBPyConnection], None] | None = None,
+) -> Iterator[StoreOutcome]:
+    """Record `run` and the `findings` in `con` in one transaction that commits when the block
+    ends, so whatever the block writes from the new state (remedies, outputs) lands with it
+    or, when the block raises, neither does.
+
+    Inside the block `con` holds temp table `exceptions` (open after this run). `actor` is
+    who the events are attributed to; `now` (default: the clock) stamps events and ages the
+    exceptions; `sla` grades them; `on_lock(con)` runs once the store is held, before
+    anything is read (e.g. to finish what a killed run left). Raises `StoreBusyError` if
+    another run holds the store longer than `wait_seconds`.
     """
     now = now or datetime.now(UTC)
     sla = sla or SlaPolicy()
@@ -57,28 +87,42 @@ def record_run(
     with writable_store(
         con, store_path, owner=f"run {run.run_id}", wait_seconds=wait_seconds, create=True
     ):
+        if on_lock is not None:
+            on_lock(con)
         _refuse_recorded_run(con, store_path, run.run_id)
-        run_statements(con, load_sql("recon.store", "classify"))
-        match_evidence(con)
-        with transaction(con):
-            run_statements(
-                con,
-                load_sql("recon.store", "apply_run"),
-                {
-                    "run_id": run.run_id,
-                    "actor": actor,
-                    "now": now,
-                    "detected_at": run.started_at,
-                    "incident_id": run.incident_id,
-                },
-            )
-            _insert_run_rows(con, run, actor=actor, now=now, timings=timings)
-            _pause_for_tests()
-        outcome = _outcome(con, run.run_id)
-        age_exceptions(con, now, sla)
-        run_statements(con, load_sql("recon.store", "open_exceptions"))
-        _drop_temp_tables(con)
-    return outcome
+        try:
+            run_statements(con, load_sql("recon.store", "classify"))
+            match_evidence(con)
+            with transaction(con):
+                run_statements(
+                    con,
+                    load_sql("recon.store", "apply_run"),
+                    {
+                        "run_id": run.run_id,
+                        "actor": actor,
+                        "now": now,
+                        "detected_at": run.started_at,
+                        "incident_id": run.incident_id,
+                    },
+                )
+                _insert_run_rows(con, run, actor=actor, now=now, timings=timings)
+                outcome = _outcome(con, run.run_id)
+                age_exceptions(con, now, sla)
+                run_statements(con, load_sql("recon.store", "open_exceptions"))
+                _pause_for_tests()
+                yield outcome
+                pause_at("before-commit")
+        finally:
+            _drop_temp_tables(con)
+
+
+def run_recorded(con: duckdb.DuckDBPyConnection, run_id: str) -> bool:
+    """Whether the attached store holds `run_id` as a run that reconciled."""
+    row = con.execute(
+        "SELECT count(*) FROM recon_store.runs WHERE run_id = $run_id AND outcome = 'OK'",
+        {"run_id": run_id},
+    ).fetchone()
+    return bool(row and row[0])
 
 
 def record_failed_run(

@@ -85,7 +85,7 @@ def test_a_failed_pull_leaves_a_summary_with_the_reason(prefect_client, late_lan
         return_state=True,
     )
     assert state.is_failed()
-    (summary_path,) = (root / "runs").glob("*/out/summary.json")
+    (summary_path,) = (root / "runs").glob("*/out.failed/summary.json")
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
     assert "has no ledger, gateway extract" in json.dumps(summary)
 
