@@ -88,7 +88,8 @@ def read_and_validate(
     if result.absent:
         say = progress or (lambda _message: None)
         for source in result.absent:
-            say(f"no {source} extract: the {source} checks are not run")
+            checks = CHECKS_OF_OPTIONAL.get(source, source)
+            say(f"no {source} extract: the {checks} checks are not run")
     return result
 
 

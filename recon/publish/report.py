@@ -26,6 +26,7 @@ def render_report(data: ReportData) -> str:
     run = data.summary.run
     sections = [
         _header(data),
+        _limits(data),
         _figures(data),
         _outage(data),
         _breakdown(data),
@@ -133,6 +134,21 @@ def _header(data: ReportData) -> str:
         f'<div class="meta">Run <strong>{e(run.run_id)}</strong> · cutoff '
         f"<strong>{e(_when(run.cutoff, data.timezone))}</strong> ({e(data.timezone)}) · data "
         f"{e(run.data_dir)} · by {e(run.actor)}{incident}</div>{error}{'' if error else _NAV}"
+    )
+
+
+def _limits(data: ReportData) -> str:
+    """What this run did not check, and the healing it withheld: said before any figure."""
+    items = [
+        f"<li><strong>{e(name)}</strong>: {e(why)}</li>"
+        for group in ("checks_not_run", "healing_withheld")
+        for name, why in data.limits.get(group, {}).items()
+    ]
+    if not items:
+        return ""
+    return (
+        '<div class="alert"><strong>Limits of this run.</strong> Figures below leave these out;'
+        f" open cases they concern were neither closed nor changed.<ul>{''.join(items)}</ul></div>"
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -21,6 +21,7 @@ from recon.publish.cases import create_cases_view
 from recon.publish.charts import Timeline
 from recon.publish.outage import ChannelBucket, OutageAnalysis, outage_analysis
 from recon.publish.quarantine import quarantine_reasons
+from recon.publish.summary import checks_and_healing
 from recon.sql import load_sql, run_statements
 
 DAY_BUCKET_MINUTES = 5
@@ -79,6 +80,8 @@ class ReportData:
     quarantine: tuple[dict[str, Any], ...]
     quarantine_reasons: int
     open_total: int
+    # what the run did not check and which healing it withheld (summary.checks_and_healing)
+    limits: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
 
 def report_timezone(summary: RunSummary) -> str:
@@ -125,6 +128,7 @@ def report_data(
         quarantine=quarantine[:MAX_QUARANTINE_REASONS],
         quarantine_reasons=len(quarantine),
         open_total=sum(int(r["n"]) for r in totals),
+        limits=checks_and_healing(con, summary),
     )
 
 
