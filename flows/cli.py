@@ -10,14 +10,14 @@ from __future__ import annotations
 import argparse
 import sys
 import traceback
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from flows.prefect_settings import apply_prefect_settings
 from recon.cli import CONFIG_OPTIONS, add_config_options, config_from_args, one_line
 from recon.config import parse_timestamp
-from recon.errors import ConfigError, ReconError
+from recon.errors import ConfigError, ReconError, TransientError
 from recon.exit_codes import ExitCode
 from recon.incident.window import DEFAULT_MARGIN_MINUTES
 
@@ -98,7 +98,8 @@ def run_nightly(args: argparse.Namespace) -> int:
 
     label = args.date.isoformat() if args.date else "yesterday"
     _say(f"nightly run for {label} ({_where()})")
-    state = nightly(
+    state = _run_flow(
+        nightly,
         business_date=args.date,
         config_path=_config_path(args),
         overrides=overrides_of(args),
@@ -110,8 +111,8 @@ def run_nightly(args: argparse.Namespace) -> int:
 
 def run_incident(args: argparse.Namespace) -> int:
     config = config_from_args(args)
-    start = parse_timestamp(args.start, config.timezone)
-    end = parse_timestamp(args.end, config.timezone)
+    start = _timestamp("--start", args.start, config.timezone)
+    end = _timestamp("--end", args.end, config.timezone)
     if end < start:
         raise ConfigError(f"--end {args.end} is before --start {args.start}")
     margin = DEFAULT_MARGIN_MINUTES if args.margin is None else args.margin
@@ -121,7 +122,8 @@ def run_incident(args: argparse.Namespace) -> int:
     from flows.incident_rerun import incident_rerun
 
     _say(f"incident {args.incident_id} rerun over {start} .. {end} ±{margin} min ({_where()})")
-    state = incident_rerun(
+    state = _run_flow(
+        incident_rerun,
         incident_id=args.incident_id,
         start=start,
         end=end,
@@ -199,6 +201,35 @@ def _report(state: Any, *, debug: bool = False) -> int:
     if result.get("impact_report"):
         print(f"incident impact report: {result['impact_report']}")
     return int(result["exit_code"])
+
+
+def _run_flow(flow: Any, **parameters: Any) -> Any:
+    """Call a flow for its final state; a temporary server that did not start says what to do."""
+    try:
+        return flow(**parameters)
+    except RuntimeError as err:
+        if "ephemeral Prefect API server" not in str(err):
+            raise
+        from prefect.settings import get_current_settings
+
+        settings = get_current_settings()
+        raise PrefectNotStarted(
+            "the temporary Prefect server did not start within"
+            f" {settings.server.ephemeral.startup_timeout_seconds} s (home {settings.home});"
+            " raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or start a server"
+            " (prefect server start) and set PREFECT_API_URL"
+        ) from err
+
+
+class PrefectNotStarted(TransientError):
+    """Prefect's temporary server did not answer in time (a busy machine, a bad home)."""
+
+
+def _timestamp(flag: str, text: str, timezone: str) -> datetime:
+    try:
+        return parse_timestamp(text, timezone)
+    except ConfigError as err:
+        raise ConfigError(f"{flag}: {err}") from None
 
 
 def _crash(error: BaseException, debug: bool) -> str:

@@ -203,7 +203,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("recon: interrupted", file=sys.stderr)
         return int(ExitCode.FAILED)
     except Exception as err:  # a crash, recon's or Prefect's: still one line and exit 2
-        hint = " (--debug shows the traceback)" if hasattr(args, "debug") else ""
+        offer = hasattr(args, "debug") and not args.debug
+        hint = " (--debug shows the traceback)" if offer else ""
         return _failed(args, f"internal error: {type(err).__name__}: {one_line(err)}{hint}")
 
 

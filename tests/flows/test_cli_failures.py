@@ -24,9 +24,7 @@ COMMANDS = {
 
 
 def _crash(*_args, **_kwargs):
-    raise RuntimeError(
-        "Timed out while attempting to connect to ephemeral Prefect API server.\nmore"
-    )
+    raise RuntimeError("Prefect went wrong\nsecond line")
 
 
 @pytest.fixture
@@ -49,8 +47,7 @@ def test_a_crash_inside_prefect_is_one_line_and_exit_2(crashing, capsys, name):
     err = capsys.readouterr().err
     assert "Traceback" not in err
     assert err.splitlines()[-1] == (
-        "recon: internal error: RuntimeError: Timed out while attempting to connect to ephemeral"
-        " Prefect API server. (--debug shows the traceback)"
+        "recon: internal error: RuntimeError: Prefect went wrong (--debug shows the traceback)"
     )
 
 
@@ -58,7 +55,7 @@ def test_with_debug_a_crash_shows_its_traceback_then_the_line(crashing, capsys):
     assert main([*crashing("nightly"), "--debug"]) == 2
     err = capsys.readouterr().err
     assert "Traceback (most recent call last)" in err
-    assert err.splitlines()[-1].startswith("recon: internal error: RuntimeError: Timed out")
+    assert err.splitlines()[-1] == "recon: internal error: RuntimeError: Prefect went wrong"
 
 
 def test_a_bad_option_stops_the_flow_command_before_prefect_naming_the_flag(capsys, tmp_path):
@@ -82,4 +79,24 @@ def test_a_flow_run_that_could_not_reconcile_says_why(capsys):
     assert _report(Failed(data=late)) == 2
     assert capsys.readouterr().err == (
         "recon: gave up after 3 attempt(s) over 60 s: /in/2024-03-15 has no ledger extract\n"
+    )
+
+
+def test_a_bad_incident_window_names_its_flag(capsys, tmp_path):
+    argv = ["incident", "--id", "INC-1", "--start", "noon", "--end", "2024-03-15T12:00Z"]
+    assert main([*argv, "--runs-dir", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == "recon: --start: not an ISO 8601 timestamp: 'noon'\n"
+
+
+def test_a_temporary_server_that_does_not_start_says_what_to_do(monkeypatch, capsys, tmp_path):
+    def no_server(**_parameters):
+        raise RuntimeError("Timed out while attempting to connect to ephemeral Prefect API server.")
+
+    monkeypatch.setattr(flows.nightly, "nightly", no_server)
+    assert main(["nightly", "--date", "2024-03-15", "--runs-dir", str(tmp_path)]) == 2
+    line = capsys.readouterr().err.splitlines()[-1]
+    assert line.startswith("recon: the temporary Prefect server did not start within ")
+    assert line.endswith(
+        "raise PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS, or start a server"
+        " (prefect server start) and set PREFECT_API_URL"
     )
