@@ -154,7 +154,8 @@ def keep_and_publish(
     say = progress or (lambda _message: None)
     timings = timings if timings is not None else {}
     out_dir = Path(out_dir)
-    staged = landing.staging_dir(out_dir, run.run_id)
+    # made once the store is held: the recovery of a killed run's leftovers runs first
+    staged = landing.staging_dir(out_dir, run.run_id, create=False)
     try:
         with store.recording(
             Path(store_path), con, run, actor=run.actor, sla=sla, timings=timings,
@@ -163,6 +164,7 @@ def keep_and_publish(
             ),
         ) as outcome:  # fmt: skip
             pause_at("keep")
+            landing.staging_dir(out_dir, run.run_id)
             with _timed(timings, "remedies", say):
                 propose_remedies(con)
             summary = RunSummary(
@@ -261,8 +263,10 @@ def run_reconciliation(
                 cutoff=params.cutoff,
                 params=MappingProxyType(run_parameters(config, params)),
             )
+            pause_at("read")
             with _timed(timings, "find", say):
                 find_breaks(con, params)
+            pause_at("find")
             with _timed(timings, "keep", say):
                 landed = keep_and_publish(
                     store_path, con, run, out_dir, sla=config.sla, timings=timings, progress=say

@@ -1,0 +1,79 @@
+"""OUT is recon's: a file, a folder of someone else's files or an unwritable place is refused
+up front in one line (exit 2), and a crash anywhere is one line and exit 2 as well."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from recon.cli import main
+from recon.exit_codes import ExitCode
+
+FIXTURE = Path(__file__).parent / "store" / "fixtures" / "store_v1"
+
+
+def run(out: Path, store: Path, *extra: str) -> int:
+    return main(
+        ["run", "--quiet", "--data-dir", str(FIXTURE / "day1"), "--out", str(out),
+         "--store", str(store), "--config", str(FIXTURE / "recon.toml"), *extra]
+    )  # fmt: skip
+
+
+def one_line(err: str) -> str:
+    lines = [line for line in err.splitlines() if line.strip()]
+    assert len(lines) == 1, err
+    assert "Traceback" not in err
+    return lines[0]
+
+
+def test_out_that_is_a_file_is_refused(tmp_path, capsys):
+    (tmp_path / "out").write_text("not a folder")
+    assert run(tmp_path / "out", tmp_path / "s.duckdb") == ExitCode.FAILED
+    assert "is a file, not a folder" in one_line(capsys.readouterr().err)
+    assert (tmp_path / "out").read_text() == "not a folder"
+
+
+def test_out_holding_someone_elses_files_is_left_alone(tmp_path, capsys):
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "budget.xlsx").write_text("mine")
+    assert run(tmp_path / "out", tmp_path / "s.duckdb") == ExitCode.FAILED
+    assert "holds files recon did not write (budget.xlsx)" in one_line(capsys.readouterr().err)
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["budget.xlsx"]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes anywhere")
+def test_out_in_an_unwritable_folder_is_refused(tmp_path, capsys):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    assert run(locked / "out", tmp_path / "s.duckdb") == ExitCode.FAILED
+    assert "not writable" in one_line(capsys.readouterr().err)
+
+
+def test_out_under_a_file_is_refused(tmp_path, capsys):
+    (tmp_path / "plain").write_text("x")
+    assert run(tmp_path / "plain" / "out", tmp_path / "s.duckdb") == ExitCode.FAILED
+    assert "cannot create --out" in one_line(capsys.readouterr().err)
+
+
+def test_a_crash_is_one_line_and_exit_2_and_changes_no_finding(tmp_path, capsys, monkeypatch):
+    def crash(*_args, **_kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr("recon.pipeline.propose_remedies", crash)
+    assert run(tmp_path / "out", tmp_path / "s.duckdb") == ExitCode.FAILED
+    line = one_line(capsys.readouterr().err)
+    assert "internal error: ZeroDivisionError: division by zero" in line
+    assert not (tmp_path / "out").exists()
+    monkeypatch.undo()
+    assert run(tmp_path / "out", tmp_path / "s.duckdb") == ExitCode.FINDINGS
+    assert "108 new" in capsys.readouterr().out
+
+
+def test_a_rerun_into_the_same_out_replaces_it_whole(tmp_path):
+    assert run(tmp_path / "out", tmp_path / "s.duckdb") == ExitCode.FINDINGS
+    first = (tmp_path / "out" / ".recon-run").read_text()
+    assert run(tmp_path / "out", tmp_path / "s.duckdb") == ExitCode.FINDINGS
+    assert (tmp_path / "out" / ".recon-run").read_text() != first
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "s.duckdb", "s.duckdb.lock"]
