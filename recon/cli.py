@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 import traceback
 from collections.abc import Sequence
@@ -12,7 +13,7 @@ from typing import Any
 
 from recon import __version__
 from recon.config import Config, load_config
-from recon.errors import ReconError
+from recon.errors import ReconError, one_line
 from recon.exit_codes import ExitCode
 from recon.model import StoreOutcome
 
@@ -130,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--actor", default="recon run", help="who runs it, recorded in the store")
     run.add_argument("--quiet", action="store_true", help="no progress display")
+    run.add_argument("--debug", action="store_true", help="on a failure, also print the traceback")
     add_config_options(run)
     run.set_defaults(handler=_run)
 
@@ -158,6 +160,8 @@ def _run(args: argparse.Namespace) -> int:
     from recon.pipeline import run_reconciliation
     from recon.progress import progress_display
 
+    if args.debug:  # the pipeline logs a crash's traceback at DEBUG
+        logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
     config = config_from_args(args)
     if not args.data_dir.is_dir():
         raise ReconError(f"--data-dir {args.data_dir} is not a folder")
@@ -206,12 +210,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         offer = hasattr(args, "debug") and not args.debug
         hint = " (--debug shows the traceback)" if offer else ""
         return _failed(args, f"internal error: {type(err).__name__}: {one_line(err)}{hint}")
-
-
-def one_line(message: object) -> str:
-    """The first non-empty line of a message: a failure is reported as one line."""
-    lines = [line.strip() for line in str(message).splitlines() if line.strip()]
-    return lines[0] if lines else ""
 
 
 def _failed(args: argparse.Namespace, message: str) -> int:

@@ -8,8 +8,15 @@ flow retries only those.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+
+def one_line(message: object) -> str:
+    """The first non-empty line of a message: a failure is reported as one line."""
+    lines = [line.strip() for line in str(message).splitlines() if line.strip()]
+    return lines[0] if lines else ""
 
 
 class ReconError(Exception):
@@ -94,6 +101,21 @@ class TooManyBadRows(InputError):
         super().__init__(
             f"{source}: {quarantined} of {read} rows quarantined, more than max_bad_ratio"
             f" {max_ratio}; see quarantine.csv for file, line, column and reason{hint}"
+        )
+
+
+class AmountOverflowError(InputError):
+    """Valid amounts whose sum or difference does not fit the money type recon keeps it in
+    (DECIMAL(18,2): 16 integer digits): a finding's amount or compensation, or a file's amount
+    sum in the run's record. One amount alone always fits (a longer one is unparseable)."""
+
+    LIMIT = Decimal("9999999999999999.99")
+
+    def __init__(self, where: str, what: str, value: Decimal | str) -> None:
+        self.where, self.what, self.value = where, what, str(value)
+        super().__init__(
+            f"{where}: {what} {value} does not fit DECIMAL(18,2) (at most {self.LIMIT});"
+            " the extract's amounts are implausible, check them at the source"
         )
 
 

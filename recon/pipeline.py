@@ -276,7 +276,7 @@ def run_reconciliation(
         except ReconError as err:
             return _failed(out_dir, con, store_path, run, timings, str(err))
         except Exception as err:  # a crash is still a run that could not reconcile
-            log.exception("run %s crashed", run_id)
+            log.debug("run %s crashed", run_id, exc_info=True)  # shown with --debug
             message = f"internal error: {type(err).__name__}: {err}"
             return _failed(out_dir, con, store_path, run, timings, message)
 
@@ -312,7 +312,8 @@ def _failed(
     try:
         store.record_failed_run(store_path, run, error)
     except ReconError as store_err:  # a busy store must not hide the original error
-        summary = replace(summary, error=f"{error}; the failed run was not logged: {store_err}")
+        why = "either" if str(store_err) in error else f"as the store failed too: {store_err}"
+        summary = replace(summary, error=f"{error}; the failed run was not logged {why}")
     except Exception as store_err:  # nor a broken one
         summary = replace(
             summary,

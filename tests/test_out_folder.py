@@ -77,3 +77,29 @@ def test_a_rerun_into_the_same_out_replaces_it_whole(tmp_path):
     assert run(tmp_path / "out", tmp_path / "s.duckdb") == ExitCode.FINDINGS
     assert (tmp_path / "out" / ".recon-run").read_text() != first
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "s.duckdb", "s.duckdb.lock"]
+
+
+def test_a_store_whose_folder_cannot_be_made_is_one_line(tmp_path, capsys):
+    (tmp_path / "plain").write_text("x")
+    assert run(tmp_path / "out", tmp_path / "plain" / "s.duckdb") == ExitCode.FAILED
+    assert "a file stands in its way" in one_line(capsys.readouterr().err)
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["exceptions", "show", "EX-D15C1421DC593C78"],
+        ["exceptions", "resolve", "EX-D15C1421DC593C78", "--code", "CORRECTED", "--note", "x"],
+        ["exceptions", "list"],
+    ],
+)
+def test_a_truncated_store_is_one_line_for_every_command(tmp_path, capsys, command):
+    store = tmp_path / "s.duckdb"
+    assert run(tmp_path / "out", store) == ExitCode.FINDINGS
+    with store.open("r+b") as fh:
+        fh.truncate(store.stat().st_size // 3)
+    capsys.readouterr()
+    assert main([*command, "--store", str(store)]) == ExitCode.FAILED
+    assert "damaged or truncated" in one_line(capsys.readouterr().err)
+    assert run(tmp_path / "again", store) == ExitCode.FAILED
+    assert "damaged or truncated" in one_line(capsys.readouterr().err)

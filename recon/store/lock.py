@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from recon.errors import StoreBusyError, StoreError
+from recon.errors import StoreBusyError, StoreError, one_line
 
 STORE_ALIAS = "recon_store"  # every store SQL names its tables `recon_store.<table>`
 DEFAULT_WAIT_SECONDS = 60.0
@@ -56,14 +56,34 @@ def attached_store(
     if not path.exists() and not (write and create):
         raise StoreError(f"no exception store at {path} (a `recon run` with --store creates it)")
     if write:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            why = "a file stands in its way" if isinstance(err, FileExistsError) else err.strerror
+            raise StoreError(
+                f"cannot create the folder of the exception store {path}: {why}"
+            ) from None
     patience = _Patience(path, time.monotonic() + max(0.0, wait_seconds))
     with _advisory_lock(path, exclusive=write, patience=patience, owner=owner):
         _attach(con, path, read_only=not write, patience=patience)
         try:
             yield
+        except duckdb.IOException as err:
+            if str(path) not in str(err):
+                raise
+            raise StoreError(_damaged(path, err)) from None  # attached, then unreadable
         finally:
-            con.execute(f"DETACH {STORE_ALIAS}")
+            try:
+                con.execute(f"DETACH {STORE_ALIAS}")
+            except duckdb.Error:
+                pass  # a store that broke mid-read may not detach cleanly; the error stands
+
+
+def _damaged(path: Path, err: Exception) -> str:
+    return (
+        f"cannot open the exception store {path}: {one_line(err)} (the file is damaged or"
+        " truncated: restore it from a copy)"
+    )
 
 
 class _Patience:
@@ -131,7 +151,7 @@ def _attach(
         except duckdb.IOException as err:
             text = str(err)
             if "lock" not in text.lower():
-                raise StoreError(f"cannot open the exception store {path}: {text}") from None
+                raise StoreError(_damaged(path, err)) from None
             pid = _DUCKDB_PID.search(text)
             holder = f"process {pid.group(1)}" if pid else "another process"
             patience.busy(holder + " (outside recon, e.g. a duckdb shell)")
