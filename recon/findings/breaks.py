@@ -13,6 +13,7 @@ from fractions import Fraction
 import duckdb
 
 from recon.catalog import table_names
+from recon.errors import AmountOverflowError
 from recon.model import DetectionParams
 from recon.sql import load_sql, quote_ident, run_statements
 
@@ -50,6 +51,20 @@ def find_breaks(con: duckdb.DuckDBPyConnection, params: DetectionParams) -> None
                 run_statements(con, load_sql("recon.findings", stage), bound)
     finally:
         drop_scratch_tables(con)
+    fit_money(con)
+
+
+def fit_money(con: duckdb.DuckDBPyConnection) -> None:
+    """Narrow the findings' money to DECIMAL(18,2), the store's type, or raise
+    AmountOverflowError naming the first transfer whose amount or compensation does not fit
+    (sums and differences of valid amounts can). Computed wide, never overflowing on the way."""
+    oversized = con.execute(
+        load_sql("recon.findings", "oversized_money"), {"limit": AmountOverflowError.LIMIT}
+    ).fetchone()
+    if oversized is not None:
+        txn_ref, finding, what, value = oversized
+        raise AmountOverflowError(f"txn_ref {txn_ref}", f"{finding} {what}", value)
+    run_statements(con, load_sql("recon.findings", "narrow_money"))
 
 
 def drop_scratch_tables(con: duckdb.DuckDBPyConnection) -> None:

@@ -184,7 +184,7 @@ evidence AS (
 interest AS (
     SELECT finding_key,
            CASE WHEN comp_basis IS NULL OR comp_basis <= 0 THEN 0::HUGEINT
-                ELSE (2 * (comp_basis * 100)::HUGEINT * $rate_num::HUGEINT
+                ELSE (2 * (comp_basis::DECIMAL(38, 2) * 100)::HUGEINT * $rate_num::HUGEINT
                         * greatest(
                             $min_days::HUGEINT,
                             (epoch_us($cutoff::TIMESTAMPTZ) - epoch_us(comp_from)
@@ -207,7 +207,7 @@ SELECT 'EX-' || upper(substr(sha256(f.finding_key), 1, 16)) AS exception_id,
        f.currency,
        e.evidence,
        f.proposed_action,
-       ((i.cents::DECIMAL(38, 0) * 0.01) + coalesce(f.comp_fee, 0))::DECIMAL(18, 2)
+       ((i.cents::DECIMAL(38, 0) * 0.01) + coalesce(f.comp_fee, 0))::DECIMAL(38, 2)
            AS compensation,
        f.event_at,
        r.channel

@@ -145,13 +145,15 @@ CREATE OR REPLACE TABLE _fb_found (
     related_txn_ref VARCHAR,
     request_id VARCHAR,
     account_id VARCHAR,
-    amount DECIMAL(18, 2),
+    -- money as DECIMAL(38,2): a sum or difference of amounts may pass 16 integer digits; a
+    -- finding whose money does not fit DECIMAL(18,2) stops the run (breaks.py), no overflow
+    amount DECIMAL(38, 2),
     currency VARCHAR,
     proposed_action VARCHAR,
     event_at TIMESTAMPTZ,
-    comp_basis DECIMAL(18, 2),
+    comp_basis DECIMAL(38, 2),
     comp_from TIMESTAMPTZ,
-    comp_fee DECIMAL(18, 2),
+    comp_fee DECIMAL(38, 2),
     evidence VARCHAR[],
     -- for a finding about one row of an extract (a duplicate debit, an extra charge or
     -- invoice, a channel request): the row's own id, which orders findings whose key is

@@ -20,7 +20,7 @@ from types import MappingProxyType
 import duckdb
 
 from recon.config import REQUIRED_SOURCES, SOURCES, Config, SourceConfig
-from recon.errors import IncompleteDeliveryError, TooManyBadRows
+from recon.errors import AmountOverflowError, IncompleteDeliveryError, TooManyBadRows
 from recon.ingest.columns import check_mapping
 from recon.ingest.control import check_control_totals, read_control_totals
 from recon.ingest.csv_reader import encoding_advice, read_csv
@@ -154,6 +154,8 @@ def _load_source(
         expected = read_control_totals(path, settings.thousands_separator)
         if expected is not None:
             check_control_totals(path, expected, rows, total)
+        if abs(total) > AmountOverflowError.LIMIT:  # each amount fits, their sum need not
+            raise AmountOverflowError(str(path), "amount sum", total)
         files.append(
             InputFile(
                 source=source,

@@ -3,7 +3,7 @@
 CREATE OR REPLACE TEMP TABLE compensation AS
 SELECT coalesce(customer_id, '') AS customer_id,
        currency,
-       sum(compensation)::DECIMAL(18, 2) AS compensation,
+       sum(compensation)::DECIMAL(38, 2) AS compensation,  -- a sum: may pass 16 digits
        string_agg(exception_id, ';' ORDER BY exception_id) AS exception_ids
 FROM exceptions
 WHERE compensation > 0
