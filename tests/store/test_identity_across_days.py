@@ -138,3 +138,71 @@ def test_a_store_from_a_newer_recon_is_refused(store, tmp_path, capsys):
     con.close()
     assert run(FIXTURE / "day1", FIXTURE / "recon.toml", tmp_path / "again", store) == 2
     assert "newer recon" in capsys.readouterr().err
+
+
+# --- two hand-made days that reuse every id but txn_ref
+
+LEDGER = (
+    "entry_id,txn_ref,account_id,direction,amount,currency,status,posted_at,request_id,reversal_of"
+)
+CHANNEL = ("request_id,idempotency_key,channel,customer_id,debit_account,credit_account,amount,"
+           "currency,requested_at,status,error_code,txn_ref")  # fmt: skip
+GATEWAY = "gateway_ref,txn_ref,amount,currency,fee,status,gateway_at,invoice_required"
+INVOICES = "invoice_id,txn_ref,amount,status,issued_at"
+
+
+def hand_made_day(folder: Path, day: str, n: str) -> Path:
+    """One day of each row-level break, every row id the same on every day:
+    a debit booked twice for one request (SAME_REQUEST), a payment charged twice
+    (GATEWAY_DOUBLE_CHARGE) with two invoices (INVOICE/DUPLICATE), a request told TIMEOUT
+    whose debit was booked (CHANNEL_FAILED_BUT_BOOKED)."""
+    folder.mkdir(parents=True)
+    t = f"{day}T10:00:00Z"
+    a, b, c = f"T{n}A", f"T{n}B", f"T{n}C"
+    files = {
+        "ledger.csv": [LEDGER,
+            f"E1,{a},AC1,D,100.00,CNY,POSTED,{t},R1,", f"E2,{a},AC2,C,100.00,CNY,POSTED,{t},R1,",
+            f"E3,{a},AC1,D,100.00,CNY,POSTED,{day}T10:01:00Z,R1,",
+            f"E4,{b},AC1,D,50.00,CNY,POSTED,{t},R2,", f"E5,{b},CLR-1,C,50.00,CNY,POSTED,{t},R2,",
+            f"E6,{c},AC3,D,70.00,CNY,POSTED,{t},R3,", f"E7,{c},AC4,C,70.00,CNY,POSTED,{t},R3,"],
+        "channel.csv": [CHANNEL,
+            f"R1,,APP,CU1,AC1,AC2,100.00,CNY,{t},SUCCESS,,{a}",
+            f"R2,,APP,CU1,AC1,EXT,50.00,CNY,{t},SUCCESS,,{b}",
+            f"R3,,WEB,CU3,AC3,AC4,70.00,CNY,{t},TIMEOUT,SYSTEM_BUSY,{c}"],
+        "gateway.csv": [GATEWAY,
+            f"G1,{b},50.00,CNY,0.50,SUCCESS,{day}T10:00:10Z,true",
+            f"G2,{b},50.00,CNY,0.50,SUCCESS,{day}T10:00:20Z,true"],
+        "invoices.csv": [INVOICES,
+            f"I1,{b},50.00,ISSUED,{day}T10:05:00Z", f"I2,{b},50.00,ISSUED,{day}T10:06:00Z"],
+    }  # fmt: skip
+    for name, lines in files.items():
+        (folder / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_a_day_reusing_entry_request_gateway_and_invoice_ids_keeps_its_own_cases(tmp_path):
+    config = tmp_path / "recon.toml"
+    config.write_text('clearing_accounts = ["CLR-1"]\n', encoding="utf-8")
+    store = tmp_path / "store.duckdb"
+
+    def run_day(day: str, n: str) -> dict[str, dict[str, str]]:
+        data = hand_made_day(tmp_path / day, day, n)
+        main(["run", "--quiet", "--data-dir", str(data), "--out", str(tmp_path / f"out{n}"),
+              "--store", str(store), "--config", str(config),
+              "--cutoff", f"{day}T23:59:59Z"])  # fmt: skip
+        return exceptions_csv(tmp_path / f"out{n}")
+
+    first = run_day("2024-03-15", "1")
+    kinds = sorted(r["subtype"] for r in first.values())
+    assert kinds == ["CHANNEL_FAILED_BUT_BOOKED", "DUPLICATE", "GATEWAY_DOUBLE_CHARGE",
+                     "SAME_REQUEST"]  # fmt: skip
+    after = run_day("2024-03-16", "2")
+    second = summary(tmp_path / "out2")
+
+    assert len(second["new"]) == 4
+    assert not set(second["new"]) & set(first)
+    assert second["healed"] == []
+    for exception_id, row in first.items():  # day 1's cases still name day 1's transfers
+        assert after[exception_id]["txn_ref"] == row["txn_ref"]
+        assert after[exception_id]["evidence"] == row["evidence"]
+    assert {after[i]["txn_ref"] for i in second["new"]} == {"T2A", "T2B", "T2C"}
