@@ -156,3 +156,23 @@ def test_a_quarantined_row_keeps_its_own_transfer_from_healing(generated, day, t
     assert first["txn_ref"] not in healed
     assert healed  # the other transfers' credits still heal them
     assert summary(tmp_path / "second")["healing_withheld"] == {}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_a_file_cut_mid_record_stops_the_run_without_a_sidecar(tmp_path, capsys, fmt):
+    made = generate(tmp_path / "day", transfers=200, seed=3, business_date=date(2024, 3, 15),
+                    fmt=fmt, control_totals=False)  # fmt: skip
+    ledger = made.data_dir / f"ledger.{fmt}"
+    content = ledger.read_bytes()
+    ledger.write_bytes(content[: len(content) // 2 - 7])  # cut inside a record
+    assert run(made, made.data_dir, tmp_path / "out", tmp_path / "s.duckdb") == ExitCode.FAILED
+    err = capsys.readouterr().err
+    assert f"ledger.{fmt}: ends in the middle of a record" in err
+    assert "cut short" in err
+
+
+def test_a_last_line_without_newline_that_is_whole_is_read(generated, day, tmp_path):
+    ledger = day / "ledger.csv"
+    ledger.write_bytes(ledger.read_bytes().rstrip(b"\n"))
+    assert run(generated, day, tmp_path / "out", tmp_path / "s.duckdb") == ExitCode.FINDINGS
+    assert summary(tmp_path / "out")["rows"]["ledger"]["quarantined"] == 0

@@ -8,7 +8,7 @@ quarantine what is not valid and delete it. The accounting is returned as an Ing
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -154,6 +154,7 @@ def _load_source(
         expected = read_control_totals(path, settings.thousands_separator)
         if expected is not None:
             check_control_totals(path, expected, rows, total)
+        check_not_cut_short(path, broken_rows, scans[path].result().lines)
         if abs(total) > AmountOverflowError.LIMIT:  # each amount fits, their sum need not
             raise AmountOverflowError(str(path), "amount sum", total)
         files.append(
@@ -223,6 +224,24 @@ def _read_file(
         skipped=rows.skipped,
     )
     return malformed
+
+
+def check_not_cut_short(path: Path, broken: Sequence[MalformedRow], lines: int) -> None:
+    """A text file whose last line is broken and has no newline was cut short mid-record (a
+    truncated transfer, a disk that filled): stop, whatever the bad-row ratio says, because
+    how much is missing after it is unknown (CONTRACT.md: a truncated extract stops the run).
+    """
+    if not broken or file_format(path.name) == "parquet" or max(m.line for m in broken) < lines:
+        return
+    with open(path, "rb") as handle:
+        handle.seek(-1, 2)
+        if handle.read(1) == b"\n":
+            return
+    raise IncompleteDeliveryError(
+        path,
+        f"ends in the middle of a record (line {lines} is broken and has no newline): the"
+        " file was cut short, so an unknown number of rows is missing",
+    )
 
 
 def _quarantine_malformed(
