@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from flows.prefect_settings import apply_prefect_settings
-from recon.cli import CONFIG_OPTIONS, add_config_options, config_from_args, one_line
+from recon.cli import CONFIG_OPTIONS, add_config_options, config_from_args
 from recon.config import parse_timestamp
-from recon.errors import ConfigError, ReconError, TransientError
+from recon.errors import ConfigError, ReconError, TransientError, one_line
 from recon.exit_codes import ExitCode
 from recon.incident.window import DEFAULT_MARGIN_MINUTES
 
