@@ -48,6 +48,12 @@ CONFIG_OPTIONS = (
         "thousands separator in amounts, e.g. ','",
     ),
     ConfigOption(
+        "--delimiter",
+        "delimiter",
+        str,
+        "CSV delimiter of every source, e.g. ';' (default: taken from each header line)",
+    ),
+    ConfigOption(
         "--grace-minutes",
         "grace_minutes",
         int,

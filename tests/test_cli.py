@@ -109,3 +109,11 @@ def test_utf16_and_utf32_extracts_reconcile_as_their_utf8_originals(tmp_path, ca
     capsys.readouterr()
     assert runs["wide"][0] == runs["utf8"][0]
     assert runs["wide"][1].replace("/wide/", "/utf8/") == runs["utf8"][1]
+
+
+def test_a_bad_delimiter_option_is_blamed_on_the_flag(tmp_path, capsys):
+    code = main(["run", "--data-dir", str(tmp_path), "--out", str(tmp_path), "--delimiter", ";;"])
+    assert code == 2
+    assert capsys.readouterr().err == (
+        "recon: --delimiter must be one character other than a quote, got ';;'\n"
+    )
