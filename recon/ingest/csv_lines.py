@@ -25,12 +25,14 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from recon.ingest.raw import MalformedRow
 
 MAX_RECORD_LINES = 10  # a quoted field with a few newlines is legal; more is damage
 MAX_LINE_BYTES = 2_000_000  # below DuckDB's max_line_size (2 MiB) so it never cuts one
 MAX_VALUE_CHARS = 100_000  # of a damaged line kept as the quarantined value
+BLOCK = 1 << 20  # read at a time; below MAX_LINE_BYTES, so a plain block has no line too long
 
 STRAY_QUOTE = "malformed row: unterminated or stray quote"
 STRAY_CR = "malformed row: stray carriage return"
@@ -84,6 +86,10 @@ def resync(
         dst.write(_body(src.readline()) + b"\n")
         lines = _Lookahead(_numbered(src))
         for number, line in lines:
+            if isinstance(line, _Plain):
+                dst.write(line.data)
+                records += line.lines
+                continue
             body = _body(line)
             if not body:
                 skipped.append(number)
@@ -117,14 +123,17 @@ def _spanning(
     lines; None (the lines looked at are given back) when it is not a plausible one."""
     if not grammar.open.fullmatch(_body(line)):
         return None
-    taken: list[tuple[int, bytes]] = []
+    taken: list[_Item] = []
     parts = [line]
     while len(parts) < MAX_RECORD_LINES:
         following = lines.take()
         if following is None:
             break
         taken.append(following)
-        parts.append(following[1])
+        part = following[1]
+        if isinstance(part, _Plain):  # no quote in its first lines: cannot close
+            break
+        parts.append(part)
         text = _no_cr(b"\n".join(parts))
         if len(text) > MAX_LINE_BYTES:
             break
@@ -165,27 +174,70 @@ def _no_cr(text: bytes) -> bytes:
     return text[:-1] if text.endswith(b"\r") else text
 
 
-def _numbered(lines: Iterator[bytes]) -> Iterator[tuple[int, bytes]]:
-    """The lines after the header with their physical line numbers (header = 1)."""
-    for number, line in enumerate(lines, start=2):
-        yield number, line[:-1] if line.endswith(b"\n") else line
+@dataclass(frozen=True)
+class _Plain:
+    """A run of whole lines that are each a record as they stand (no quote, no bare CR, no
+    blank line, none too long), at least MAX_RECORD_LINES of them, already with LF ends."""
+
+    data: bytes
+    lines: int
+
+
+def _numbered(src: BinaryIO) -> Iterator[tuple[int, bytes | _Plain]]:
+    """The lines after the header with their physical line numbers (header = 1); runs of
+    plain lines come as one _Plain (so an undamaged stretch costs no per-line work)."""
+    number, carry = 2, b""
+    while chunk := src.read(BLOCK):
+        data = carry + chunk
+        cut = data.rfind(b"\n") + 1
+        block, carry = data[:cut], data[cut:]
+        plain = _plain(block)
+        if plain is not None:
+            yield number, plain
+            number += plain.lines
+            continue
+        for line in block.split(b"\n")[:-1]:
+            yield number, line
+            number += 1
+    if carry:
+        yield number, carry
+
+
+def _plain(block: bytes) -> _Plain | None:
+    lines = block.count(b"\n")
+    if (
+        lines < MAX_RECORD_LINES
+        or len(block) > MAX_LINE_BYTES
+        or b'"' in block
+        or b"\n\n" in block
+        or b"\n\r\n" in block
+        or block.startswith((b"\n", b"\r\n"))
+    ):
+        return None
+    returns = block.count(b"\r")
+    if returns and returns != block.count(b"\r\n"):
+        return None
+    return _Plain(block.replace(b"\r\n", b"\n") if returns else block, lines)
+
+
+_Item = tuple[int, bytes | _Plain]
 
 
 class _Lookahead:
     """An iterator of numbered lines that takes back lines a failed record looked at."""
 
-    def __init__(self, lines: Iterator[tuple[int, bytes]]) -> None:
+    def __init__(self, lines: Iterator[_Item]) -> None:
         self._lines = lines
-        self._back: deque[tuple[int, bytes]] = deque()
+        self._back: deque[_Item] = deque()
 
-    def __iter__(self) -> Iterator[tuple[int, bytes]]:
+    def __iter__(self) -> Iterator[_Item]:
         return self
 
-    def __next__(self) -> tuple[int, bytes]:
+    def __next__(self) -> _Item:
         return self._back.popleft() if self._back else next(self._lines)
 
-    def take(self) -> tuple[int, bytes] | None:
+    def take(self) -> _Item | None:
         return next(self, None)
 
-    def give_back(self, taken: list[tuple[int, bytes]]) -> None:
+    def give_back(self, taken: list[_Item]) -> None:
         self._back.extendleft(reversed(taken))

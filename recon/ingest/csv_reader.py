@@ -66,11 +66,13 @@ def read_csv(
     if inserted is not None:
         malformed = rejected_rows(con, amount, delimiter)
         counted = scan()
+        rejects = [m.line for m in malformed]
         blanks: tuple[int, ...] = ()
-        if counted.lines != 1 + inserted + len(malformed) and not counted.bare_cr:
+        plausible = counted.uniform and _within(rejects, counted.lines)
+        if plausible and counted.lines != 1 + inserted + len(malformed):
             blanks = blank_lines(path)  # some lines are neither header nor row
-        if counted.lines == 1 + inserted + len(malformed) + len(blanks) and not counted.bare_cr:
-            _place(con, rules, file_no, [*blanks, *(m.line for m in malformed)])
+        if plausible and counted.lines == 1 + inserted + len(malformed) + len(blanks):
+            _place(con, rules, file_no, [*blanks, *rejects])
             return malformed
         _remove_file_rows(con, rules, file_no)
     # a record spans lines, or DuckDB could not read the file through: record by record
@@ -187,6 +189,11 @@ def _remove_file_rows(con: duckdb.DuckDBPyConnection, rules: SourceRules, file_n
     )
 
 
+def _within(lines: Sequence[int], last: int) -> bool:
+    """Whether DuckDB's reject lines are distinct lines of the file after the header."""
+    return len(set(lines)) == len(lines) and all(2 <= n <= last for n in lines)
+
+
 def _physical(numbers: Sequence[int], skipped: Sequence[int]) -> list[int]:
     """The physical lines of records numbered by DuckDB in the copy (header = 1, ascending),
     given the sorted physical lines that start no record of the copy."""
@@ -215,6 +222,13 @@ def _header(
         raise UnreadableFileError(
             shown_as, f"unreadable header: not valid UTF-8 ({err.reason}){hint}", line=1
         ) from None
+    if "\r" in text:
+        raise UnreadableFileError(
+            shown_as,
+            "the header line holds a bare carriage return: lines must end in LF or CRLF"
+            " (old Mac CR-only line ends are not read)",
+            line=1,
+        )
     delimiter = settings.delimiter or _detect(text, rules, settings.columns)
     try:
         header = next(csv.reader([text], delimiter=delimiter, strict=True))

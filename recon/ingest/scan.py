@@ -20,6 +20,12 @@ class FileScan:
     sha256: str
     lines: int  # physical lines; a last line without a newline counts too
     bare_cr: bool = False  # a carriage return not followed by a newline (DuckDB may split there)
+    mixed_ends: bool = False  # some lines end in CRLF, others in LF (DuckDB miscounts lines)
+
+    @property
+    def uniform(self) -> bool:
+        """Every line ends alike (all LF or all CRLF) and no CR stands alone."""
+        return not (self.bare_cr or self.mixed_ends)
 
 
 def scan_file(path: Path) -> FileScan:
@@ -39,7 +45,8 @@ def scan_file(path: Path) -> FileScan:
             returns += chunk.count(b"\r")
             crlf += chunk.count(b"\r\n") + (last == b"\r" and chunk[:1] == b"\n")
             last = chunk[-1:]
-    return FileScan(digest.hexdigest(), newlines + (0 if last == b"\n" else 1), returns > crlf)
+    lines = newlines + (0 if last == b"\n" else 1)
+    return FileScan(digest.hexdigest(), lines, returns > crlf, 0 < crlf < newlines)
 
 
 def blank_lines(path: Path) -> tuple[int, ...]:

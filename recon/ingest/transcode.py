@@ -43,9 +43,10 @@ def utf8_copy(path: Path, encoding: str, directory: Path, source: str = "") -> P
                 bad = line + chunk.count(b"\n", 0, max(err.start, 0))
                 start = chunk.rfind(b"\n", 0, max(err.start, 0)) + 1
                 hint = _hint(chunk[start : start + SAMPLE], source, _plain, skip=encoding)
+                what = f"byte {chunk[err.start : err.start + 1]!r}" if chunk else "cut at the end"
                 raise UnreadableFileError(
                     path,
-                    f"not valid {encoding} (byte {chunk[err.start : err.start + 1]!r});"
+                    f"not valid {encoding} ({what});"
                     f" check the `encoding` setting of this source{hint}",
                     line=bad,
                 ) from None
@@ -85,7 +86,7 @@ def _hint(sample: bytes, source: str, sensible: Callable[[str], bool], *, skip: 
             continue  # any even run of bytes is UTF-16 text; only NULs make it likely
         try:
             text = codecs.getincrementaldecoder(candidate)(errors="strict").decode(sample)
-        except UnicodeDecodeError:
+        except UnicodeError:  # UTF-16 without a BOM raises the base class
             continue
         if sensible(text.removeprefix("\ufeff").split("\n", 1)[0]):
             where = f" ([sources.{source}] encoding)" if source else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from recon.errors import TooManyBadRows, UnreadableFileError
+from recon.ingest import scan
 
 from .helpers import LEDGER, column, extracts, ledger_row, load, quarantine, write_lines
 
@@ -119,3 +120,25 @@ def test_a_header_read_as_one_column_holding_semicolons_names_the_delimiter(con,
 
     with pytest.raises(UnreadableFileError, match=r'delimiter is wrong; set delimiter = ";"'):
         load(con, data, {"delimiter": ","})
+
+
+@pytest.mark.parametrize(
+    ("data", "bare_cr", "mixed"),
+    [
+        (b"h\nx\n", False, False),
+        (b"h\r\nx\r\n", False, False),
+        (b"h\nx\r\n", False, True),
+        (b"h\rx\n", True, False),
+        (b"h\nx\r", True, False),
+    ],
+)
+@pytest.mark.parametrize("chunk", [1, 2, 1 << 22])
+def test_the_scan_tells_line_ends_that_duckdb_cannot_count(
+    tmp_path, monkeypatch, data, bare_cr, mixed, chunk
+):
+    (tmp_path / "f.csv").write_bytes(data)
+    monkeypatch.setattr(scan, "CHUNK", chunk)
+
+    found = scan.scan_file(tmp_path / "f.csv")
+
+    assert (found.bare_cr, found.mixed_ends) == (bare_cr, mixed)
