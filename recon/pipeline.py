@@ -154,8 +154,7 @@ def keep_and_publish(
     say = progress or (lambda _message: None)
     timings = timings if timings is not None else {}
     out_dir = Path(out_dir)
-    # made once the store is held: the recovery of a killed run's leftovers runs first
-    staged = landing.staging_dir(out_dir, run.run_id, create=False)
+    staged: Path | None = None
     try:
         with store.recording(
             Path(store_path), con, run, actor=run.actor, sla=sla, timings=timings,
@@ -164,7 +163,8 @@ def keep_and_publish(
             ),
         ) as outcome:  # fmt: skip
             pause_at("keep")
-            landing.staging_dir(out_dir, run.run_id)
+            # made once the store is held: the recovery of a killed run's leftovers runs first
+            staged = landing.staging_dir(out_dir, run.run_id)
             with _timed(timings, "remedies", say):
                 propose_remedies(con)
             summary = RunSummary(
@@ -177,7 +177,8 @@ def keep_and_publish(
                 outputs = publish.write_outputs(staged, con, summary)
             pause_at("publish")
     except BaseException:
-        landing.discard(staged)
+        if staged is not None:
+            landing.discard(staged)
         raise
     pause_at("commit")
     landing.land(staged, out_dir)

@@ -66,13 +66,10 @@ def check_out_dir(out_dir: Path) -> None:
         raise OutputFolderError(f"cannot write --out {out_dir}: {parent} is not writable")
 
 
-def staging_dir(out_dir: Path, run_id: str, *, create: bool = True) -> Path:
-    """The folder beside OUT for one run's outputs: made new and empty, unless `create` is
-    false (then only its path)."""
+def staging_dir(out_dir: Path, run_id: str) -> Path:
+    """A new, empty folder beside OUT for one run's outputs."""
     out_dir = Path(out_dir)
     staged = _sibling(out_dir, run_id, STAGED)
-    if not create:
-        return staged
     shutil.rmtree(staged, ignore_errors=True)
     staged.mkdir(parents=True)
     (staged / MARKER).write_text(run_id + "\n", encoding="utf-8")
