@@ -6,6 +6,7 @@ import duckdb
 
 from recon.catalog import table_columns
 from recon.publish.columns import EXCEPTION_COLUMNS, EXCEPTION_EXTRA_COLUMNS
+from recon.safety import install_sql_macros
 from recon.sql import load_sql, quote_ident
 
 CASES_VIEW = "publish_cases"
@@ -30,8 +31,10 @@ _FINDINGS_JOIN = (
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """Define `publish_iso` and `publish_money` on this connection (temporary, idempotent)."""
+    """Define `publish_iso`, `publish_money` and the output-safety `safe_cell` (recon.safety)
+    on this connection (temporary, idempotent)."""
     con.execute(load_sql("recon.publish", "macros"))
+    install_sql_macros(con)
 
 
 def create_cases_view(con: duckdb.DuckDBPyConnection) -> str:

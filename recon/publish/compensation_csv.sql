@@ -1,10 +1,12 @@
 -- compensation.csv: one row per customer and currency. The exception_ids expression is ours
--- (the column as text, or a list joined with ';').
+-- (the column as text, or a list joined with ';'). Text cells through safe_cell
+-- (recon/safety.sql); the order is by the raw values.
 COPY (
     SELECT
-        customer_id, currency,
-        publish_money(compensation) AS compensation,
-        {exception_ids} AS exception_ids
-    FROM compensation
-    ORDER BY customer_id, currency
+        safe_cell(c.customer_id) AS customer_id,
+        safe_cell(c.currency) AS currency,
+        publish_money(c.compensation) AS compensation,
+        safe_cell({exception_ids}) AS exception_ids
+    FROM compensation AS c
+    ORDER BY c.customer_id, c.currency
 ) TO $path (FORMAT csv, HEADER true);

@@ -1,9 +1,15 @@
--- corrections.csv: proposed balanced entries, grouped by the exception they correct.
+-- corrections.csv: proposed balanced entries, grouped by the exception they correct. Text
+-- cells through safe_cell (recon/safety.sql); the order is by the raw values.
 COPY (
     SELECT
-        correction_id, exception_id, txn_ref, account_id, direction,
-        publish_money(amount) AS amount,
-        currency, narrative
-    FROM corrections
-    ORDER BY exception_id, correction_id
+        safe_cell(c.correction_id) AS correction_id,
+        safe_cell(c.exception_id) AS exception_id,
+        safe_cell(c.txn_ref) AS txn_ref,
+        safe_cell(c.account_id) AS account_id,
+        safe_cell(c.direction) AS direction,
+        publish_money(c.amount) AS amount,
+        safe_cell(c.currency) AS currency,
+        safe_cell(c.narrative) AS narrative
+    FROM corrections AS c
+    ORDER BY c.exception_id, c.correction_id
 ) TO $path (FORMAT csv, HEADER true);
