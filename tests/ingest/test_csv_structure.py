@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from recon.errors import TooManyBadRows, UnreadableFileError
+from recon.errors import ConfigError, TooManyBadRows, UnreadableFileError
 from recon.ingest import scan
 
 from .helpers import LEDGER, column, extracts, ledger_row, load, quarantine, write_lines
@@ -142,3 +142,28 @@ def test_the_scan_tells_line_ends_that_duckdb_cannot_count(
     found = scan.scan_file(tmp_path / "f.csv")
 
     assert (found.bare_cr, found.mixed_ends) == (bare_cr, mixed)
+
+
+def test_a_sidecar_counts_a_spanning_record_once_and_a_damaged_line_with_its_amount(con, tmp_path):
+    header = LEDGER + ",note"
+    rows = [
+        ledger_row("E1", amount="1.00") + ',"two\nlines"',
+        ledger_row("E2", amount="2.00").replace(",A1,", ',"A1,') + ",x",
+        ledger_row("E3", amount="4.00") + ",x",
+    ]
+    data = extracts(tmp_path)
+    write_lines(data / "ledger.csv", header, rows)
+    (data / "ledger.csv.control.json").write_text('{"rows": 3, "amount_sum": "7.00"}')
+
+    result = load(con, data)
+
+    (ledger,) = [f for f in result.files if f.source == "ledger"]
+    assert (ledger.rows, str(ledger.amount_sum)) == (3, "7.00")
+    assert column(con, "ledger", "_line") == [2, 5]
+
+
+def test_a_delimiter_of_more_than_one_character_is_a_config_error(con, tmp_path):
+    data = extracts(tmp_path, ledger=[ledger_row("E1")])
+
+    with pytest.raises(ConfigError, match="delimiter must be one character"):
+        load(con, data, {"sources": {"ledger": {"delimiter": ";;"}}})
