@@ -3,12 +3,13 @@ clock time in the configured time zone. Stored as TIMESTAMPTZ (shown in UTC)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import duckdb
 import pytest
 
 from recon.config import config_from_mapping
+from recon.errors import ConfigError
 from recon.ingest import load_extracts
 
 from .helpers import column, extracts, ledger_row, load, quarantine
@@ -214,3 +215,13 @@ def test_a_typed_parquet_timestamp_outside_the_window_is_quarantined(con, tmp_pa
         (2, "posted_at", f"{WINDOW} the run started)")
     ]
     assert result.latest_timestamp == datetime(2024, 3, 15, 10, tzinfo=UTC)
+
+
+def test_the_window_settings_are_checked_with_the_config():
+    config = config_from_mapping({"min_date": "1990-06-01", "max_future_hours": "24"})
+    assert (config.min_date, config.max_future_hours) == (date(1990, 6, 1), 24)
+    assert config_from_mapping({"min_date": date(1995, 1, 1)}).min_date == date(1995, 1, 1)
+    with pytest.raises(ConfigError, match="min_date"):
+        config_from_mapping({"min_date": "2024-13-01"})
+    with pytest.raises(ConfigError, match="max_future_hours"):
+        config_from_mapping({"max_future_hours": -1})
