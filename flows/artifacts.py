@@ -24,6 +24,7 @@ from flows.steps import STEP, RunFolder, working_db
 from recon.config import Config
 from recon.exit_codes import ExitCode
 from recon.pipeline import RunResult
+from recon.safety import markdown_text
 from recon.sql import load_sql
 
 LARGEST_CASES = 10
@@ -98,8 +99,8 @@ def summary_markdown(
             "|---|---|---|---|---:|---|",
         ]
         lines += [
-            f"| {c['exception_id']} | {c['type']} / {c['subtype']} | {c['txn_ref'] or ''}"
-            f" | {c['customer_id'] or ''} | {c['amount']} {c['currency'] or ''}"
+            f"| {c['exception_id']} | {c['type']} / {c['subtype']} | {markdown_text(c['txn_ref'])}"
+            f" | {markdown_text(c['customer_id'])} | {c['amount']} {markdown_text(c['currency'])}"
             f" | {c['proposed_action']} |"
             for c in cases
         ]
@@ -114,7 +115,7 @@ def failure_markdown(title: str, result: RunResult) -> str:
     return (
         f"# {title}: could not reconcile\n\n"
         f"Run `{result.run_id}` stopped; no finding was changed.\n\n"
-        f"**Reason:** {result.error}\n\n"
+        f"**Reason:** {markdown_text(result.error)}\n\n"
         f"Details: `{result.out_dir / 'summary.json'}`\n"
     )
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
+import signal
 import sys
 import traceback
 from collections.abc import Sequence
@@ -206,7 +208,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.handler(args))
+        code = int(args.handler(args))
+        sys.stdout.flush()  # a reader gone away (`| head -1`) shows here, not at exit
+        return code
+    except BrokenPipeError:
+        return _reader_gone()
     except ReconError as err:
         return _failed(args, str(err))
     except KeyboardInterrupt:
@@ -216,6 +222,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         offer = hasattr(args, "debug") and not args.debug
         hint = " (--debug shows the traceback)" if offer else ""
         return _failed(args, f"internal error: {type(err).__name__}: {one_line(err)}{hint}")
+
+
+def _reader_gone() -> int:
+    """stdout's reader stopped reading (`recon exceptions list | head -1`): stop quietly, with
+    the status of a command ended by SIGPIPE (141), and no traceback at exit either."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout without a file descriptor (captured): nothing to do
+        pass
+    return 128 + int(signal.SIGPIPE)
 
 
 def _failed(args: argparse.Namespace, message: str) -> int:

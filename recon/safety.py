@@ -49,7 +49,7 @@ _CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")
 
 XLSX_MAX_CHARS = 32_767  # Excel's limit for one cell
 TERMINAL_MAX_CHARS = 4_096  # a terminal cell; `--format json` has the whole value
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&:])")
 
 
 def install_sql_macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -114,5 +114,5 @@ def markdown_text(value: Any) -> str:
     """Markdown text that stays text: specials backslash-escaped, one line, visible controls."""
     if value is None:
         return ""
-    text = show_controls(show_bidi(str(value))).replace("\r", " ").replace("\n", " ")
+    text = show_controls(show_bidi(str(value))).replace("\n", " ")
     return _MARKDOWN_SPECIAL.sub(r"\\\1", text)

@@ -25,3 +25,27 @@ def public_scenario() -> Path:
     if not PUBLIC_SCENARIO.exists():
         pytest.skip("../shared/scenarios/public_outage is not beside this checkout")
     return PUBLIC_SCENARIO
+
+
+# Values a bank extract could carry that a spreadsheet, a terminal, an HTML page or a markdown
+# renderer would act on (issue 10); the hostile round-trip tests send each through every writer.
+HOSTILE_VALUES = {
+    "hyperlink": '=HYPERLINK("http://x","y")',
+    "dde": "=cmd|' /C calc'!A0",
+    "plus": "+1+1",
+    "minus": "-2+3",
+    "at": "@SUM(1)",
+    "tab": "\tTAB",
+    "cr": "\rCR",
+    "close": "[/x]",
+    "markup": "[bold red]APPROVED BY CFO[/bold red]",
+    "link": "[link=http://x]y[/link]",
+    "esc": "\x1b[2J",
+    "rlo": "abc\u202edef",
+}
+
+
+@pytest.fixture
+def hostile_values() -> dict[str, str]:
+    """Hostile text values by a short name (see HOSTILE_VALUES)."""
+    return dict(HOSTILE_VALUES)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
-from html import escape
 from importlib.resources import files
 from string import Template
 from typing import Any
@@ -19,6 +18,7 @@ from zoneinfo import ZoneInfo
 from recon.publish.charts import bar_html, legend_html, timeline_svg, type_colour
 from recon.publish.report_data import ReportData, WindowDetail, band_label
 from recon.publish.summary import rows_by_source, run_outcome
+from recon.safety import html_text
 
 
 def render_report(data: ReportData) -> str:
@@ -68,8 +68,9 @@ def _page(title: str, sections: Sequence[str]) -> str:
 
 
 def e(value: Any) -> str:
-    """Escape any value for HTML text or attributes; None shows as empty."""
-    return "" if value is None else escape(str(value), quote=True)
+    """Escape any value for HTML text or attributes; None shows as empty; bidi and control
+    characters shown visibly (recon.safety.html_text)."""
+    return html_text(value)
 
 
 def money(value: Decimal | int | None) -> str:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from recon.config import SlaPolicy, load_config, parse_timestamp
 from recon.errors import ReconError
 from recon.exit_codes import ExitCode
+from recon.safety import show_controls, terminal_text
 from recon.store.actions import Transition, assign, reopen, resolve
 from recon.store.export import EXPORT_FORMATS, export_exceptions
 from recon.store.lock import DEFAULT_WAIT_SECONDS
@@ -29,6 +30,7 @@ from recon.store.statuses import RESOLUTION_CODES, STATUSES
 if TYPE_CHECKING:  # imported by the handlers that use them: building the parser stays cheap
     import polars as pl
     from rich.console import Console
+    from rich.text import Text
 
     from recon.store.queries import ExceptionDetail, ExceptionFilter
 
@@ -226,7 +228,8 @@ def _guard(handler: Handler) -> Handler:
         try:
             return handler(args)
         except ReconError as err:
-            print(f"recon exceptions {args.exceptions_command}: {err}", file=sys.stderr)
+            message = terminal_text(f"recon exceptions {args.exceptions_command}: {err}")
+            print(message, file=sys.stderr)
             return int(ExitCode.FAILED)
 
     run.__doc__ = handler.__doc__
@@ -272,7 +275,9 @@ def _list(args: argparse.Namespace) -> int:
         args.store, _filter_of(args), as_of=_as_of(args), sla=_sla(args), wait_seconds=args.wait
     )
     if args.format == "csv":
-        sys.stdout.write(frame.write_csv())
+        from recon.store.export import csv_text
+
+        sys.stdout.write(show_controls(csv_text(frame)))
     elif args.format == "json":
         print(json.dumps([_plain(row) for row in frame.to_dicts()], indent=2))
     else:
@@ -293,13 +298,13 @@ def _show(args: argparse.Namespace) -> int:
         print(json.dumps(_detail_json(detail), indent=2))
         return int(ExitCode.CLEAN)
     console = Console(file=sys.stdout, width=max(160, Console().width))
-    fields = Table(title=f"exception {args.exception_id}", show_header=False)
+    fields = Table(title=_text(f"exception {args.exception_id}"), show_header=False)
     fields.add_column("field", style="bold")
-    fields.add_column("value")
+    fields.add_column("value", overflow="fold")  # a long value is cut by us, with a marker
     for name, value in detail.exception.items():
-        fields.add_row(name, _text(value))
-    fields.add_row("seen by runs", ", ".join(detail.runs_seen))
-    fields.add_row("incidents", ", ".join(detail.incidents))
+        fields.add_row(_text(name), _text(value))
+    fields.add_row("seen by runs", _text(", ".join(detail.runs_seen)))
+    fields.add_row("incidents", _text(", ".join(detail.incidents)))
     console.print(fields)
     _print_table(detail.source_rows(), title="source rows", console=console)
     _print_table(detail.history, title="history", console=console)
@@ -338,7 +343,7 @@ def _reopen(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    count = export_exceptions(
+    done = export_exceptions(
         args.store,
         args.output,
         args.format,
@@ -347,14 +352,22 @@ def _export(args: argparse.Namespace) -> int:
         sla=_sla(args),
         wait_seconds=args.wait,
     )
-    print(f"wrote {count} exception(s) to {args.output}")
+    cut = (
+        f"; {done.truncated} value(s) longer than an Excel cell holds were cut, each ending"
+        " in '…[truncated, N chars]'"
+        if done.truncated
+        else ""
+    )
+    print(terminal_text(f"wrote {done.rows} exception(s) to {args.output}{cut}"))
     return int(ExitCode.CLEAN)
 
 
 def _done(change: Transition) -> int:
     print(
-        f"{change.exception_id}: {change.from_status} -> {change.to_status}"
-        f" by {change.actor} ({change.note})"
+        terminal_text(
+            f"{change.exception_id}: {change.from_status} -> {change.to_status}"
+            f" by {change.actor} ({change.note})"
+        )
     )
     return int(ExitCode.CLEAN)
 
@@ -364,20 +377,24 @@ def _print_table(frame: pl.DataFrame, *, title: str, console: Console | None = N
     from rich.table import Table
 
     console = console or Console(file=sys.stdout, width=max(240, Console().width))
-    table = Table(title=title)
+    table = Table(title=_text(title))
     for name in frame.columns:
-        table.add_column(name, overflow="fold", no_wrap=name in _NO_WRAP)
+        table.add_column(_text(name), overflow="fold", no_wrap=name in _NO_WRAP)
     for row in frame.iter_rows():
         table.add_row(*(_text(v) for v in row))
     console.print(table)
 
 
-def _text(value: Any) -> str:
+def _text(value: Any) -> Text:
+    """A value for the terminal as rich `Text`, never markup: `[bold]` prints as typed, and
+    control and bidi characters are shown visibly (recon.safety.terminal_text)."""
+    from rich.text import Text
+
     if value is None:
-        return ""
+        return Text("")
     if isinstance(value, datetime):
-        return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ")
-    return str(value)
+        return Text(value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%SZ"))
+    return Text(terminal_text(value))
 
 
 def _plain(row: dict[str, Any]) -> dict[str, Any]:
