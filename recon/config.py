@@ -60,6 +60,19 @@ class SlaPolicy:
 
 
 @dataclass(frozen=True)
+class PrivacyPolicy:
+    """Which outputs show account and customer ids masked (`AC******0224`, recon.privacy).
+
+    `mask`: the artefacts that are shared (report.html, the Prefect artifacts, the incident
+    impact report). `mask_exports`: the analysts' files of a run (exceptions.csv/.parquet,
+    corrections.csv, compensation.csv, quarantine.csv), full by default.
+    """
+
+    mask: bool = True
+    mask_exports: bool = False
+
+
+@dataclass(frozen=True)
 class Config:
     timezone: str = "UTC"
     encoding: str = "utf-8"
@@ -80,6 +93,7 @@ class Config:
     sources: Mapping[str, SourceConfig] = field(default_factory=lambda: MappingProxyType({}))
     compensation: CompensationPolicy = field(default_factory=CompensationPolicy)
     sla: SlaPolicy = field(default_factory=SlaPolicy)
+    privacy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
     # operations
     store: str = "recon.duckdb"
     memory_limit: str | None = None
@@ -150,7 +164,8 @@ def option_flag(key: str) -> str:
     return "--" + key.replace("_", "-")
 
 
-_SIMPLE = {f.name for f in fields(Config)} - {"sources", "compensation", "sla"}
+_TABLES = {"sources", "compensation", "sla", "privacy"}
+_SIMPLE = {f.name for f in fields(Config)} - _TABLES
 
 
 def config_from_mapping(
@@ -161,7 +176,7 @@ def config_from_mapping(
     Every error names where the value came from: `origin: key` (`recon.toml: timezone`), or
     the flag in `flags` (key -> `--cutoff`) for a value given on the command line.
     """
-    unknown = set(data) - _SIMPLE - {"sources", "compensation", "sla"}
+    unknown = set(data) - _SIMPLE - _TABLES
     if unknown:
         raise ConfigError(f"{origin}: unknown key(s) {sorted(unknown)}")
     blame = _Blame(origin, flags or {})
@@ -209,6 +224,8 @@ def config_from_mapping(
             kw["compensation"] = _table(CompensationPolicy, "compensation", data["compensation"])
         if "sla" in data:
             kw["sla"] = _table(SlaPolicy, "sla", data["sla"])
+        if "privacy" in data:
+            kw["privacy"] = _table(PrivacyPolicy, "privacy", data["privacy"])
         config = Config(**kw)
         with blame("timezone"):
             _check_timezone(config.timezone)
@@ -273,7 +290,9 @@ def _table(cls: type, name: str, spec: Any) -> Any:
     for key, value in spec.items():
         default = getattr(defaults, key)
         if isinstance(default, bool):
-            values[key] = bool(value)
+            if not isinstance(value, bool):  # bool("false") is True: take only true / false
+                raise ConfigError(f"[{name}] {key} must be true or false, got {value!r}")
+            values[key] = value
         elif isinstance(default, Decimal):
             values[key] = _decimal(f"{name}.{key}", value)
         else:

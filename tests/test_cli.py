@@ -18,6 +18,7 @@ NOT_ON_COMMAND_LINE = {
     "sources",
     "compensation",
     "sla",
+    "privacy",
     "landing",
     "pull_deadline_minutes",
     "pull_retry_seconds",
