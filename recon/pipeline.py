@@ -20,7 +20,7 @@ from types import MappingProxyType
 import duckdb
 
 from recon import findings, ingest, publish, remedies, store
-from recon.config import Config, SlaPolicy
+from recon.config import Config, PrivacyPolicy, SlaPolicy
 from recon.db import connect
 from recon.errors import ReconError, TerminalError, TooManyBadRows
 from recon.exit_codes import ExitCode
@@ -143,6 +143,7 @@ def keep_and_publish(
     sla: SlaPolicy | None = None,
     timings: dict[str, float] | None = None,
     progress: Progress | None = None,
+    privacy: PrivacyPolicy | None = None,
 ) -> Landed:
     """Keep the findings, propose remedies and write the outputs, as one landing.
 
@@ -174,7 +175,7 @@ def keep_and_publish(
                 timings=MappingProxyType(dict(timings)),
             )
             with _timed(timings, "publish", say):
-                outputs = publish.write_outputs(staged, con, summary)
+                outputs = publish.write_outputs(staged, con, summary, privacy)
             pause_at("publish")
     except BaseException:
         if staged is not None:
@@ -270,16 +271,23 @@ def run_reconciliation(
             pause_at("find")
             with _timed(timings, "keep", say):
                 landed = keep_and_publish(
-                    store_path, con, run, out_dir, sla=config.sla, timings=timings, progress=say
+                    store_path,
+                    con,
+                    run,
+                    out_dir,
+                    sla=config.sla,
+                    timings=timings,
+                    progress=say,
+                    privacy=config.privacy,
                 )
             code = ExitCode.FINDINGS if landed.outcome.open_total else ExitCode.CLEAN
             return RunResult(run_id, code, out_dir, landed.summary, landed.outputs)
         except ReconError as err:
-            return _failed(out_dir, con, store_path, run, timings, str(err))
+            return _failed(out_dir, con, store_path, run, timings, str(err), config.privacy)
         except Exception as err:  # a crash is still a run that could not reconcile
             log.debug("run %s crashed", run_id, exc_info=True)  # shown with --debug
             message = f"internal error: {type(err).__name__}: {err}"
-            return _failed(out_dir, con, store_path, run, timings, message)
+            return _failed(out_dir, con, store_path, run, timings, message, config.privacy)
 
 
 def record_failure(
@@ -289,9 +297,10 @@ def record_failure(
     run: RunInfo,
     error: str,
     timings: dict[str, float] | None = None,
+    privacy: PrivacyPolicy | None = None,
 ) -> RunResult:
     """The failure path of `run_reconciliation`, for callers that run the steps one by one."""
-    return _failed(Path(out_dir), con, Path(store_path), run, dict(timings or {}), error)
+    return _failed(Path(out_dir), con, Path(store_path), run, dict(timings or {}), error, privacy)
 
 
 def _failed(
@@ -301,6 +310,7 @@ def _failed(
     run: RunInfo,
     timings: dict[str, float],
     error: str,
+    privacy: PrivacyPolicy | None = None,
 ) -> RunResult:
     """Record and report a run that could not reconcile: the findings and OUT stay as they
     were; the failure report goes to `<OUT>.failed` (removed when a later run lands)."""
@@ -321,7 +331,7 @@ def _failed(
             error=f"{error}; the failed run was not logged: {type(store_err).__name__}",
         )
     report = landing.failure_dir(out_dir)
-    outputs = publish.write_failure(report, con, summary)
+    outputs = publish.write_failure(report, con, summary, privacy)
     return RunResult(run.run_id, ExitCode.FAILED, report, summary, outputs)
 
 

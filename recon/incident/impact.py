@@ -11,13 +11,13 @@ import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
-from html import escape
 from importlib.resources import files
 from pathlib import Path
 from string import Template
 from typing import Any
 
 from recon.db import connect
+from recon.safety import html_text as escape  # bidi and controls shown too
 from recon.sql import load_sql
 from recon.store.lock import attached_store
 from recon.store.statuses import OPEN_STATUSES, RESOLVED, SELF_HEALED

@@ -146,6 +146,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     exporting.add_argument("--format", choices=EXPORT_FORMATS, required=True, help="file format")
     exporting.add_argument("--output", required=True, metavar="FILE", help="file to write")
+    exporting.add_argument(
+        "--mask",
+        action="store_true",
+        help="mask account and customer ids (AC******0224) for a file that leaves the team",
+    )
     _common(exporting)
     _filters(exporting)
     exporting.set_defaults(handler=_guard(_export))
@@ -351,6 +356,7 @@ def _export(args: argparse.Namespace) -> int:
         as_of=_as_of(args),
         sla=_sla(args),
         wait_seconds=args.wait,
+        mask=args.mask,
     )
     cut = (
         f"; {done.truncated} value(s) longer than an Excel cell holds were cut, each ending"
