@@ -94,7 +94,13 @@ def keep_and_publish(
     """One task, because the store commits only once the outputs are written (one landing)."""
     with working_db(config, folder.work_db) as con:
         return pipeline.keep_and_publish(
-            store, con, run, folder.out_dir, sla=config.sla, timings=timings
+            store,
+            con,
+            run,
+            folder.out_dir,
+            sla=config.sla,
+            timings=timings,
+            privacy=config.privacy,
         )
 
 
@@ -108,4 +114,6 @@ def fail(
     timings: dict[str, float],
 ) -> pipeline.RunResult:
     with working_db(config, folder.work_db) as con:
-        return pipeline.record_failure(folder.out_dir, con, store, run, error, timings)
+        return pipeline.record_failure(
+            folder.out_dir, con, store, run, error, timings, config.privacy
+        )

@@ -12,6 +12,7 @@ from typing import Any
 import duckdb
 
 from recon.catalog import has_table
+from recon.config import PrivacyPolicy
 from recon.model import RunSummary
 from recon.publish.exports import write_exports, write_quarantine
 from recon.publish.quarantine import quarantine_reasons, reason_counts
@@ -33,21 +34,32 @@ STALE_ON_FAILURE = (
 
 
 def write_outputs(
-    out_dir: Path, con: duckdb.DuckDBPyConnection, summary: RunSummary
+    out_dir: Path,
+    con: duckdb.DuckDBPyConnection,
+    summary: RunSummary,
+    privacy: PrivacyPolicy | None = None,
 ) -> dict[str, Path]:
-    """Write every output of a reconciled run into `out_dir`; file name -> path."""
+    """Write every output of a reconciled run into `out_dir`; file name -> path.
+
+    `privacy` (default: `[privacy]`'s defaults) masks account and customer ids in report.html
+    (`mask`) and in the exports (`mask_exports`)."""
+    privacy = privacy or PrivacyPolicy()
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    paths = write_exports(out_dir, con)
+    paths = write_exports(out_dir, con, mask=privacy.mask_exports)
     paths["summary.json"] = write_summary(out_dir / "summary.json", summary_document(con, summary))
     report = out_dir / "report.html"
-    report.write_text(render_report(report_data(con, summary)), encoding="utf-8")
+    data = report_data(con, summary, mask=privacy.mask)
+    report.write_text(render_report(data), encoding="utf-8")
     paths["report.html"] = report
     return paths
 
 
 def write_failure(
-    out_dir: Path, con: duckdb.DuckDBPyConnection | None, summary: RunSummary
+    out_dir: Path,
+    con: duckdb.DuckDBPyConnection | None,
+    summary: RunSummary,
+    privacy: PrivacyPolicy | None = None,
 ) -> dict[str, Path]:
     """Record a run that could not reconcile: summary.json with the error, quarantine.csv when
     the quarantine table exists (it usually explains the failure), and a short report.html.
@@ -58,6 +70,7 @@ def write_failure(
     absent from the returned mapping.
     """
     paths: dict[str, Path] = {}
+    privacy = privacy or PrivacyPolicy()
     out_dir = Path(out_dir)
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -69,8 +82,8 @@ def write_failure(
     if con is not None:
         try:
             if has_table(con, "quarantine"):
-                paths["quarantine.csv"] = write_quarantine(out_dir, con)
-                reasons = quarantine_reasons(con)
+                paths["quarantine.csv"] = write_quarantine(out_dir, con, mask=privacy.mask_exports)
+                reasons = quarantine_reasons(con, mask=privacy.mask)
         except Exception:  # reporting one failure must never raise a second one
             reasons = ()
     try:
@@ -79,7 +92,8 @@ def write_failure(
         )
         report = out_dir / "report.html"
         report.write_text(
-            render_failure_report(failure_report_data(summary, reasons)), encoding="utf-8"
+            render_failure_report(failure_report_data(summary, reasons, mask=privacy.mask)),
+            encoding="utf-8",
         )
         paths["report.html"] = report
     except Exception:  # e.g. OUT not writable: the caller still reports the original error

@@ -5,6 +5,7 @@ from __future__ import annotations
 import duckdb
 
 from recon.catalog import table_columns
+from recon.privacy import install_mask
 from recon.publish.columns import EXCEPTION_COLUMNS, EXCEPTION_EXTRA_COLUMNS
 from recon.safety import install_sql_macros
 from recon.sql import load_sql, quote_ident
@@ -31,10 +32,11 @@ _FINDINGS_JOIN = (
 
 
 def install_macros(con: duckdb.DuckDBPyConnection) -> None:
-    """Define `publish_iso`, `publish_money` and the output-safety `safe_cell` (recon.safety)
-    on this connection (temporary, idempotent)."""
+    """Define `publish_iso`, `publish_money`, the output-safety `safe_cell` (recon.safety) and
+    `mask_id` (recon.privacy) on this connection (temporary, idempotent)."""
     con.execute(load_sql("recon.publish", "macros"))
     install_sql_macros(con)
+    install_mask(con)
 
 
 def create_cases_view(con: duckdb.DuckDBPyConnection) -> str:

@@ -9,6 +9,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 from html import escape
 
 # One colour per finding type; unknown types get the last colours in turn.
@@ -164,10 +165,19 @@ def legend_html(types: Sequence[str]) -> str:
     )
 
 
-def bar_html(value: int | float, maximum: int | float, colour: str = "#5d6d7e") -> str:
-    """A horizontal bar for a table cell, sized against the column's largest value."""
-    share = 0.0 if not maximum else max(0.0, min(1.0, float(value) / float(maximum)))
-    return f'<span class="bar" style="width:{share * 100:.1f}%;background:{colour}"></span>'
+MIN_BAR_PX = 4  # a bar of any non-zero value is at least this wide, so it is seen
+
+
+def bar_html(value: int | Decimal, maximum: int | Decimal, colour: str = "#5d6d7e") -> str:
+    """A horizontal bar for a table cell, sized against the column's largest value (exact:
+    money is never turned into a float); a non-zero value is never thinner than MIN_BAR_PX."""
+    share = (
+        Decimal(0)
+        if not maximum
+        else max(Decimal(0), min(Decimal(1), Decimal(value) / Decimal(maximum)))
+    )
+    least = f";min-width:{MIN_BAR_PX}px" if share > 0 else ""
+    return f'<span class="bar" style="width:{share * 100:.1f}%{least};background:{colour}"></span>'
 
 
 def _span_text(start: datetime, end: datetime) -> str:

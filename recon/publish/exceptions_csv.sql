@@ -1,7 +1,7 @@
 -- exceptions.csv: contract columns in contract order, then context and aging; money as plain
 -- decimals, timestamps ISO 8601 with offset; stable order for diffing two runs (by the raw
 -- values, as exceptions.parquet). Every text cell goes through safe_cell (recon/safety.sql):
--- safe to open in a spreadsheet.
+-- safe to open in a spreadsheet. Account and customer ids masked when $mask (recon.privacy).
 COPY (
     SELECT
         safe_cell(c.exception_id) AS exception_id,
@@ -9,8 +9,8 @@ COPY (
         safe_cell(c.subtype) AS subtype,
         safe_cell(c.txn_ref) AS txn_ref,
         safe_cell(c.related_txn_ref) AS related_txn_ref,
-        safe_cell(c.customer_id) AS customer_id,
-        safe_cell(c.account_id) AS account_id,
+        safe_cell(mask_id(c.customer_id, $mask)) AS customer_id,
+        safe_cell(mask_id(c.account_id, $mask)) AS account_id,
         publish_money(c.amount) AS amount,
         safe_cell(c.currency) AS currency,
         publish_iso(c.detected_at) AS detected_at,

@@ -8,14 +8,25 @@ from typing import Any
 import duckdb
 
 from recon.catalog import has_table
+from recon.privacy import ID_COLUMNS, install_mask
 from recon.sql import load_sql
 
 
-def quarantine_reasons(con: duckdb.DuckDBPyConnection) -> tuple[dict[str, Any], ...]:
-    """Rows per source, column and reason with a first example; () without a quarantine table."""
+def quarantine_reasons(
+    con: duckdb.DuckDBPyConnection, *, mask: bool = True
+) -> tuple[dict[str, Any], ...]:
+    """Rows per source, column and reason with a first example; () without a quarantine table.
+
+    The example of a line that could not be split into fields is its `sha256:` hash, never
+    the line; an example account or customer id is masked when `mask`.
+    """
     if not has_table(con, "quarantine"):
         return ()
-    result = con.execute(load_sql("recon.publish", "quarantine_by_reason"))
+    install_mask(con)
+    result = con.execute(
+        load_sql("recon.publish", "quarantine_by_reason"),
+        {"mask": mask, "id_columns": list(ID_COLUMNS)},
+    )
     columns = [d[0] for d in result.description]
     return tuple(dict(zip(columns, row, strict=True)) for row in result.fetchall())
 

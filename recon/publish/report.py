@@ -7,6 +7,7 @@ full list is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -86,6 +87,12 @@ def _when(value: datetime | None, tz: str) -> str:
     if value.tzinfo is not None:
         value = value.astimezone(ZoneInfo(tz))
     return f"{value:%Y-%m-%d %H:%M:%S}"
+
+
+def _time(value: datetime) -> str:
+    """The time of day of a moment already in the report's zone (the end of a span whose
+    start `_when` shows): the same format as `_when`, without the date."""
+    return f"{value:%H:%M:%S}"
 
 
 def _num(n: int | None) -> str:
@@ -179,7 +186,7 @@ def _figures(data: ReportData) -> str:
         (_num(len(outcome.new)) if outcome else "–", "new this run"),
         (_num(len(outcome.reopened)) if outcome else "–", "reopened"),
         (_num(len(outcome.healed)) if outcome else "–", "self-healed by this run"),
-        (_per_currency(data.totals, "amount"), "money at stake (open)"),
+        (_money_at_stake(data.totals), "money at stake (open; each transfer once)"),
         (
             _per_currency(data.compensation, "total"),
             f"compensation owed to {_num(data.customers_owed)} customers",
@@ -193,6 +200,22 @@ def _figures(data: ReportData) -> str:
     return f'<h2 id="glance">At a glance</h2><div class="cards">{items}</div>'
 
 
+def _money_at_stake(totals: Sequence[Mapping[str, Any]]) -> str:
+    """Distinct money at stake per currency, with the findings and the sum over findings under
+    it: a transfer named by several findings holds its money once."""
+    if not totals:
+        return "0.00"
+    parts = []
+    for r in totals:
+        currency = e(r.get("currency") or "")
+        findings = (
+            f'<div class="sub">{_num(r["n"])} findings on {_num(r["transfers"])} transfers;'
+            f" {money(r['findings_amount'])} summed per finding</div>"
+        )
+        parts.append(f"{money(r['amount'] or 0)} {currency}".strip() + findings)
+    return "".join(parts)
+
+
 def _outage(data: ReportData) -> str:
     out = ['<h2 id="when">When it happened</h2>']
     if data.windows:
@@ -201,13 +224,13 @@ def _outage(data: ReportData) -> str:
             precise = ""
             if w.first_failed and w.last_failed:
                 precise = (
-                    f" (first failed request {e(f'{w.first_failed:%H:%M:%S}')}, last "
-                    f"{e(f'{w.last_failed:%H:%M:%S}')})"
+                    f" (first failed request {e(_time(w.first_failed))}, last "
+                    f"{e(_time(w.last_failed))})"
                 )
             share = f"{w.failed / w.requests:.0%}" if w.requests else "–"
             out.append(
-                f'<div class="alert"><strong>Outage window {e(f"{w.start:%Y-%m-%d %H:%M}")} – '
-                f"{e(f'{w.end:%H:%M}')} {e(data.timezone)}</strong>{precise}: "
+                f'<div class="alert"><strong>Outage window {e(_when(w.start, data.timezone))} – '
+                f"{e(_time(w.end))} {e(data.timezone)}</strong>{precise}: "
                 f"{_num(w.failed)} of {_num(w.requests)} channel requests failed or timed out "
                 f"({share}; baseline for the rest of the day {data.outage.baseline_rate:.1%}). "
                 f"Error codes: {codes or 'none recorded'}. "
@@ -257,7 +280,7 @@ def _window_subtypes(window: WindowDetail, tz: str) -> str:
         for r in window.by_subtype
     ]
     title = (
-        f"Findings inside the window {window.start:%H:%M}\u2013{window.end:%H:%M} ({tz})"
+        f"Findings inside the window {_time(window.start)}\u2013{_time(window.end)} ({tz})"
         " against the whole run"
     )
     return f"<h3>{e(title)}</h3>" + _table(
@@ -293,6 +316,9 @@ def _breakdown(data: ReportData) -> str:
     out.append(
         "<h3>By type and subtype</h3>"
         f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        '<p class="note">Money at stake counts each transfer once per row; a transfer named by'
+        " findings of two subtypes is in both rows, so the rows add up to more than the"
+        " total at a glance.</p>"
     )
 
     channels = sorted({r["channel"] for r in data.by_channel})
@@ -307,17 +333,26 @@ def _breakdown(data: ReportData) -> str:
     channel_table = _table(
         ["channel", *ch_types, "total"], ch_rows, numeric=set(range(1, len(ch_types) + 2))
     )
-    top_band = max((int(r["n"]) for r in data.bands), default=0)
+    # bars sized by money, against the largest band of the same currency
+    top_band: dict[Any, Decimal] = {}
+    for r in data.bands:
+        top_band[r["currency"]] = max(top_band.get(r["currency"], Decimal(0)), r["amount"] or 0)
     band_rows = [
         [
             e(band_label(int(r["band"]))),
+            _num(r["transfers"]),
             _num(r["n"]),
-            bar_html(int(r["n"]), top_band),
+            bar_html(r["amount"] or 0, top_band[r["currency"]]),
             f"{money(r['amount'])} {e(r['currency'] or '')}",
         ]
         for r in data.bands
     ]
-    band_table = _table(["amount band", "count", "", "money at stake"], band_rows, numeric={1, 3})
+    band_table = _table(
+        ["amount band", "transfers", "findings", "", "money at stake"],
+        band_rows,
+        numeric={1, 2, 4},
+        classes={3: "barcell"},
+    )
     out.append(
         f'<div class="cols"><div><h3>By channel</h3>{channel_table}</div>'
         f"<div><h3>By amount</h3>{band_table}</div></div>"
@@ -368,7 +403,17 @@ def _largest(data: ReportData) -> str:
         numeric={0, 1},
         classes={5: "code wrap"},
     ).replace("<table>", '<table class="cases">', 1)
-    return f'<h2 id="largest">Largest cases</h2>{table}{note}'
+    return f'<h2 id="largest">Largest cases</h2>{table}{note}{_masked_note(data)}'
+
+
+def _masked_note(data: ReportData) -> str:
+    """Said under each table with account or customer ids when they are masked."""
+    if not data.masked:
+        return ""
+    return (
+        '<p class="note">Account and customer ids are masked (<span class="code">[privacy]'
+        " mask</span>); the full ids are in exceptions.csv and compensation.csv.</p>"
+    )
 
 
 def _aging(data: ReportData) -> str:
@@ -421,6 +466,7 @@ def _compensation(data: ReportData) -> str:
             ["customer", "compensation", "", "open cases", "money at stake"],
             rows,
             numeric={1, 3, 4},
+            classes={2: "barcell"},
         )
     )
     if data.customers_owed > len(data.top_customers):
@@ -431,6 +477,7 @@ def _compensation(data: ReportData) -> str:
                 "customers; all are in compensation.csv.",
             )
         )
+    out.append(_masked_note(data))
     return "".join(out)
 
 
@@ -477,7 +524,7 @@ def _data_quality(data: ReportData) -> str:
                 e(r["reason"]),
                 _num(r["n"]),
                 f"{e(r['example_file'])}:{e(r['example_line'])}",
-                f'<span class="code">{e(r["example_value"])}</span>',
+                _example(r),
             ]
             for r in data.quarantine
         ]
@@ -500,13 +547,26 @@ def _data_quality(data: ReportData) -> str:
     return "".join(out)
 
 
+def _example(row: Mapping[str, Any]) -> str:
+    """A quarantined value; a line that could not be split into fields is never shown (it may
+    hold columns outside the contract), only the start of its `sha256:` hash."""
+    value = str(row["example_value"] or "")
+    if row["column"] is None and value.startswith("sha256:"):
+        return (
+            f'<span class="muted">line not shown</span> <span class="code" title="{e(value)}">'
+            f"{e(value[:19])}…</span>"
+        )
+    return f'<span class="code">{e(value)}</span>'
+
+
 def _run_details(data: ReportData) -> str:
     run = data.summary.run
     params = [
-        [e(k), f'<span class="code">{e(_param(v))}</span>'] for k, v in sorted(run.params.items())
+        [e(k), f'<span class="code">{e(_param(v, data.timezone))}</span>']
+        for k, v in sorted(run.params.items())
     ]
     if "cutoff" not in run.params:
-        params.insert(0, ["cutoff", e(run.cutoff.isoformat())])
+        params.insert(0, ["cutoff", e(_when(run.cutoff, data.timezone))])
     files_rows = [
         [
             e(f.source),
@@ -532,11 +592,18 @@ def _run_details(data: ReportData) -> str:
     )
 
 
-def _param(value: Any) -> str:
+_ISO_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?([+-]\d{2}:\d{2}|Z)")
+
+
+def _param(value: Any, tz: str) -> str:
+    """A run parameter as text; a moment (e.g. the recorded ISO cutoff) as every time of the
+    report: `YYYY-MM-DD HH:MM:SS` in its zone."""
     if isinstance(value, list | tuple):
-        return ", ".join(_param(v) for v in value)
+        return ", ".join(_param(v, tz) for v in value)
     if isinstance(value, Mapping):
-        return ", ".join(f"{k} = {_param(v)}" for k, v in value.items())
+        return ", ".join(f"{k} = {_param(v, tz)}" for k, v in value.items())
+    if isinstance(value, str) and _ISO_MOMENT.fullmatch(value):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
     if isinstance(value, datetime):
-        return value.isoformat()
+        return _when(value, tz)
     return str(value)

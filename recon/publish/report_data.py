@@ -68,7 +68,9 @@ class ReportData:
     outage: OutageAnalysis
     windows: tuple[WindowDetail, ...]
     findings_total: int
-    totals: tuple[dict[str, Any], ...]  # open exceptions per currency: n, customers, amount
+    # open exceptions per currency: n (findings), customers, transfers, amount (money at
+    # stake, each transfer once), findings_amount (summed per finding), breached
+    totals: tuple[dict[str, Any], ...]
     by_subtype: tuple[dict[str, Any], ...]
     by_channel: tuple[dict[str, Any], ...]
     bands: tuple[dict[str, Any], ...]
@@ -82,6 +84,8 @@ class ReportData:
     open_total: int
     # what the run did not check and which healing it withheld (summary.checks_and_healing)
     limits: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    # account and customer ids are shown masked (`[privacy] mask`, recon.privacy)
+    masked: bool = True
 
 
 def report_timezone(summary: RunSummary) -> str:
@@ -95,16 +99,18 @@ def report_timezone(summary: RunSummary) -> str:
 
 
 def report_data(
-    con: duckdb.DuckDBPyConnection, summary: RunSummary, top: int = TOP_ROWS
+    con: duckdb.DuckDBPyConnection, summary: RunSummary, top: int = TOP_ROWS, *, mask: bool = True
 ) -> ReportData:
-    """Query the working tables for every figure, table and chart series of the report."""
+    """Query the working tables for every figure, table and chart series of the report;
+    account and customer ids masked when `mask` (recon.privacy)."""
     create_cases_view(con)
+    con.execute(load_sql("recon.publish", "report_held"))
     tz = report_timezone(summary)
     _create_timeline_views(con, tz)
     day, outage, windows = _timelines(con, tz)
     zoom = _zoom(con, tz, outage) if outage.windows else None
     has_comp = bool(table_columns(con, "compensation"))
-    quarantine = quarantine_reasons(con)
+    quarantine = quarantine_reasons(con, mask=mask)
     comp_totals = _rows(con, "report_compensation_totals") if has_comp else ()
     totals = _rows(con, "report_case_totals")
     counts = con.execute(load_sql("recon.publish", "report_counts")).fetchone()
@@ -120,20 +126,23 @@ def report_data(
         by_subtype=_rows(con, "report_by_subtype"),
         by_channel=_rows(con, "report_by_channel"),
         bands=_rows(con, "report_amount_bands"),
-        largest=_rows(con, "report_largest_cases", {"limit": top}),
+        largest=_rows(con, "report_largest_cases", {"limit": top, "mask": mask}),
         severity=_rows(con, "report_severity"),
         compensation=comp_totals,
-        top_customers=(_rows(con, "report_top_customers", {"limit": top}) if has_comp else ()),
+        top_customers=(
+            _rows(con, "report_top_customers", {"limit": top, "mask": mask}) if has_comp else ()
+        ),
         customers_owed=sum(int(r["customers"]) for r in comp_totals),
         quarantine=quarantine[:MAX_QUARANTINE_REASONS],
         quarantine_reasons=len(quarantine),
         open_total=sum(int(r["n"]) for r in totals),
         limits=checks_and_healing(con, summary),
+        masked=mask,
     )
 
 
 def failure_report_data(
-    summary: RunSummary, quarantine: tuple[dict[str, Any], ...] = ()
+    summary: RunSummary, quarantine: tuple[dict[str, Any], ...] = (), *, mask: bool = True
 ) -> ReportData:
     """What the report of a run that could not reconcile shows: the error, rows, parameters."""
     return ReportData(
@@ -156,6 +165,7 @@ def failure_report_data(
         quarantine=quarantine[:MAX_QUARANTINE_REASONS],
         quarantine_reasons=len(quarantine),
         open_total=0,
+        masked=mask,
     )
 
 

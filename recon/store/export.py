@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from recon.config import SlaPolicy
 from recon.errors import StoreError
+from recon.privacy import mask_columns
 from recon.safety import spreadsheet_cell, xlsx_cell
 from recon.store.lock import DEFAULT_WAIT_SECONDS
 
@@ -53,6 +54,7 @@ def export_exceptions(
     as_of: datetime | None = None,
     sla: SlaPolicy | None = None,
     wait_seconds: float = DEFAULT_WAIT_SECONDS,
+    mask: bool = False,
 ) -> Exported:
     """Write the exceptions `list` would show to `output`; says how many rows were written.
 
@@ -65,6 +67,8 @@ def export_exceptions(
     from recon.store.queries import list_exceptions
 
     frame = list_exceptions(store_path, filters, as_of=as_of, sla=sla, wait_seconds=wait_seconds)
+    if mask:  # account and customer ids as `AC******0224` (recon.privacy); full by default
+        frame = mask_columns(frame)
     path = Path(output)
     path.parent.mkdir(parents=True, exist_ok=True)
     if fmt == "csv":
