@@ -24,6 +24,7 @@ from flows.steps import STEP, RunFolder, working_db
 from recon.config import Config
 from recon.exit_codes import ExitCode
 from recon.pipeline import RunResult
+from recon.privacy import install_mask
 from recon.safety import markdown_text
 from recon.sql import load_sql
 
@@ -47,9 +48,12 @@ def counts_by_subtype(con: duckdb.DuckDBPyConnection, run_id: str) -> list[dict[
 
 
 def largest_cases(
-    con: duckdb.DuckDBPyConnection, limit: int = LARGEST_CASES
+    con: duckdb.DuckDBPyConnection, limit: int = LARGEST_CASES, *, mask: bool = True
 ) -> list[dict[str, Any]]:
-    return _rows(con.sql(load_sql("flows", "artifact_largest"), params={"limit": limit}))
+    """The largest open cases; customer ids masked when `mask` (`[privacy] mask`)."""
+    install_mask(con)
+    params = {"limit": limit, "mask": mask}
+    return _rows(con.sql(load_sql("flows", "artifact_largest"), params=params))
 
 
 def compensation_totals(con: duckdb.DuckDBPyConnection) -> list[dict[str, Any]]:
@@ -130,7 +134,7 @@ def announce(config: Config, folder: RunFolder, result: RunResult, title: str, k
         return
     with working_db(config, folder.work_db) as con:
         counts = counts_by_subtype(con, result.run_id)
-        cases = largest_cases(con)
+        cases = largest_cases(con, mask=config.privacy.mask)
         compensation = compensation_totals(con)
     create_table_artifact(
         counts or [{"type": "", "subtype": "", "open": 0, "new": 0}],

@@ -54,7 +54,12 @@ def window_landings(config: Config, window: IncidentWindow) -> list[Landing]:
 @task(name="write incident impact report", **STEP)
 def impact(config: Config, window: IncidentWindow, result: RunResult) -> dict[str, Path]:
     return write_incident_impact(
-        Path(config.store), window, result.run_id, result.out_dir, datetime.now(UTC)
+        Path(config.store),
+        window,
+        result.run_id,
+        result.out_dir,
+        datetime.now(UTC),
+        mask=config.privacy.mask,
     )
 
 

@@ -17,6 +17,7 @@ from string import Template
 from typing import Any
 
 from recon.db import connect
+from recon.privacy import install_mask
 from recon.safety import html_text as escape  # bidi and controls shown too
 from recon.sql import load_sql
 from recon.store.lock import attached_store
@@ -26,6 +27,7 @@ JSON_NAME = "incident_impact.json"
 HTML_NAME = "incident_impact.html"
 _COUNTS = ("findings", "customers", "transfers", "open_findings", "resolved_findings")
 _MONEY = ("amount", "open_amount", "resolved_amount", "healed_amount", "compensation")
+TOP_CUSTOMERS = 10
 
 
 @dataclass(frozen=True)
@@ -48,17 +50,28 @@ class IncidentWindow:
 
 def impact_rows(store_path: Path, incident_id: str) -> list[dict[str, Any]]:
     """Counts and money of the incident's exceptions per channel, per type, per currency."""
+    params = {"open": list(OPEN_STATUSES), "resolved": RESOLVED, "healed": SELF_HEALED}
+    return _store_rows(store_path, incident_id, "impact", params)
+
+
+def impact_customers(
+    store_path: Path, incident_id: str, *, mask: bool = True, limit: int = TOP_CUSTOMERS
+) -> list[dict[str, Any]]:
+    """The customers the incident touched most, each transfer's money once; their ids masked
+    when `mask` (`[privacy] mask`: the report is shared)."""
+    params = {"open": list(OPEN_STATUSES), "mask": mask, "limit": limit}
+    return _store_rows(store_path, incident_id, "impact_customers", params)
+
+
+def _store_rows(
+    store_path: Path, incident_id: str, name: str, params: dict[str, Any]
+) -> list[dict[str, Any]]:
     con = connect()
     try:
+        install_mask(con)
         with attached_store(con, store_path, write=False, owner=f"incident {incident_id}"):
             relation = con.sql(
-                load_sql("recon.incident", "impact"),
-                params={
-                    "incident_id": incident_id,
-                    "open": list(OPEN_STATUSES),
-                    "resolved": RESOLVED,
-                    "healed": SELF_HEALED,
-                },
+                load_sql("recon.incident", name), params={"incident_id": incident_id, **params}
             )
             names = relation.columns
             return [dict(zip(names, row, strict=True)) for row in relation.fetchall()]
@@ -67,9 +80,14 @@ def impact_rows(store_path: Path, incident_id: str) -> list[dict[str, Any]]:
 
 
 def impact_document(
-    window: IncidentWindow, run_id: str, rows: list[dict[str, Any]], generated_at: datetime
+    window: IncidentWindow,
+    run_id: str,
+    rows: list[dict[str, Any]],
+    generated_at: datetime,
+    customers: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """The report as JSON-able data; money as exact decimal strings."""
+    """The report as JSON-able data; money as exact decimal strings. `customers` are the
+    rows of `impact_customers` (ids already masked or not)."""
     plain = [{key: _plain(value) for key, value in row.items()} for row in rows]
     overall = next((row for row in plain if row["dimension"] == "all"), None)
     empty = {key: 0 for key in (*_COUNTS, "healed_findings")}
@@ -88,6 +106,9 @@ def impact_document(
         "by_currency": [_money_row(r, ()) for r in plain if r["dimension"] == "currency"],
         "by_channel": [_money_row(r, ("channel",)) for r in plain if r["dimension"] == "channel"],
         "by_type": [_money_row(r, ("type", "subtype")) for r in plain if r["dimension"] == "type"],
+        "top_customers": [
+            {key: _plain(value) for key, value in row.items()} for row in customers or ()
+        ],
     }
 
 
@@ -119,6 +140,7 @@ def render_html(document: dict[str, Any]) -> str:
         by_currency=_table(document["by_currency"], ("currency",)),
         by_channel=_table(document["by_channel"], ("channel", "currency")),
         by_type=_table(document["by_type"], ("type", "subtype", "currency")),
+        top_customers=_customers_table(document.get("top_customers", [])),
     )
 
 
@@ -156,13 +178,42 @@ def _table(rows: list[dict[str, Any]], keys: tuple[str, ...]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+def _customers_table(rows: list[dict[str, Any]]) -> str:
+    if not rows:
+        return "<p>None.</p>"
+    columns = ("customer_id", "currency", "findings", "transfers", "amount", "open_amount")
+    text = ("customer_id", "currency")
+    head = "".join(f"<th>{escape(c.replace('_', ' '))}</th>" for c in columns)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f"<td>{escape(str(row[c] or ''))}</td>"
+            if c in text
+            else f'<td class="n">{escape(str(row[c]))}</td>'
+            for c in columns
+        )
+        + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
 def _plain(value: Any) -> Any:
     return str(value) if isinstance(value, Decimal) else value
 
 
 def write_incident_impact(
-    store_path: Path, window: IncidentWindow, run_id: str, out_dir: Path, generated_at: datetime
+    store_path: Path,
+    window: IncidentWindow,
+    run_id: str,
+    out_dir: Path,
+    generated_at: datetime,
+    *,
+    mask: bool = True,
 ) -> dict[str, Path]:
-    """Read the incident's exceptions from the store and write both report files."""
+    """Read the incident's exceptions from the store and write both report files; customer
+    ids masked when `mask` (`[privacy] mask`)."""
     rows = impact_rows(store_path, window.incident_id)
-    return write_impact_report(out_dir, impact_document(window, run_id, rows, generated_at))
+    customers = impact_customers(store_path, window.incident_id, mask=mask)
+    document = impact_document(window, run_id, rows, generated_at, customers)
+    return write_impact_report(out_dir, document)

@@ -206,7 +206,7 @@ def test_summary_markdown_names_the_run_the_counts_and_the_largest_case(exceptio
     text = summary_markdown(
         "Nightly 2024-03-15",
         result,
-        largest_cases(exceptions),
+        largest_cases(exceptions, mask=False),
         [{"currency": "CNY", "compensation": Decimal("1.25"), "customers": 2}],
     )
     assert "**3 open findings**: 2 new, 0 reopened, 1 still open; 0 healed" in text

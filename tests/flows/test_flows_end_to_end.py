@@ -179,7 +179,7 @@ def test_incident_command_exits_like_recon_run_and_writes_the_impact_report(inci
     code, impact, out = incident_run
     assert code == 1
     assert impact["incident_id"] == INCIDENT
-    assert (out / "incident_impact.html").read_text(encoding="utf-8").count("<table>") == 3
+    assert (out / "incident_impact.html").read_text(encoding="utf-8").count("<table>") == 4
     channels = {row["channel"] for row in impact["by_channel"]}
     assert channels
     assert channels <= {"APP", "WEB", "COUNTER", "ATM", "API", "POS", "UNKNOWN"}
