@@ -34,6 +34,7 @@ from recon.errors import (
 from recon.exit_codes import ExitCode
 from recon.landing import Landing
 from recon.model import RunInfo
+from recon.store.actor import MAX_ACTOR_CHARS
 
 log = logging.getLogger(__name__)
 
@@ -59,17 +60,34 @@ class PullPolicy:
 def new_run(
     config: Config, run_id: str, folder: RunFolder, actor: str, incident_id: str | None = None
 ) -> RunInfo:
-    """The run record before anything is read, as `run_reconciliation` starts it."""
+    """The run record before anything is read, as `run_reconciliation` starts it; recorded
+    under the Prefect flow run it is part of (`actor` outside one)."""
     started = datetime.now(UTC)
     return RunInfo(
         run_id=run_id,
         started_at=started,
         cutoff=config.cutoff or started,
         data_dir=str(folder.data_dir),
-        actor=actor,
+        actor=flow_actor(actor),
         params=MappingProxyType(pipeline.run_parameters(config, None)),
         incident_id=incident_id,
     )
+
+
+def flow_actor(fallback: str) -> str:
+    """Who a flow's run is recorded as: `prefect:deployment/<name>:flow-run/<id>` for a
+    deployment's (scheduled) run, `prefect:flow/<name>:flow-run/<id>` for a flow started
+    directly (`recon nightly`); `fallback` outside a flow run. The OS user is recorded beside
+    it by the store."""
+    from prefect.runtime import deployment, flow_run
+
+    run_id = flow_run.id
+    if not run_id:
+        return fallback
+    where = f"deployment/{deployment.name}" if deployment.name else f"flow/{flow_run.flow_name}"
+    actor = f"prefect:{where}:flow-run/{run_id}"
+    # a deployment's name is whatever was typed: keep the actor one printable line
+    return "".join(c if c.isprintable() else "?" for c in actor)[:MAX_ACTOR_CHARS]
 
 
 def reconcile(

@@ -137,7 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--out", type=Path, required=True, help="folder for exceptions.csv, report.html, ..."
     )
-    run.add_argument("--actor", default="recon run", help="who runs it, recorded in the store")
+    run.add_argument(
+        "--actor",
+        help="who runs it, recorded in the store beside the OS user (default: the OS user)",
+    )
     run.add_argument("--quiet", action="store_true", help="no progress display")
     run.add_argument("--debug", action="store_true", help="on a failure, also print the traceback")
     add_config_options(run)
@@ -151,9 +154,10 @@ def build_parser() -> argparse.ArgumentParser:
 def _command_groups() -> list[Any]:
     """The other command groups, each registered by the module that owns it."""
     from recon.sample.cli import register as generate
+    from recon.store.audit_cli import register as audit
     from recon.store.commands import register as exceptions
 
-    groups = [exceptions, generate]
+    groups = [exceptions, audit, generate]
     try:
         from flows.cli import register as flows
     except ModuleNotFoundError as err:  # flows/ ships beside recon/; absent in a bare install
@@ -179,7 +183,7 @@ def _run(args: argparse.Namespace) -> int:
             args.out,
             config,
             store_path=Path(config.store),
-            actor=args.actor,
+            actor=_actor(args.actor),
             progress=say,
         )
     if result.error:
@@ -193,6 +197,13 @@ def _run(args: argparse.Namespace) -> int:
             f"run {result.run_id}: {_outcome_line(result.summary.outcome)}; outputs in {args.out}"
         )
     return int(result.exit_code)
+
+
+def _actor(given: str | None) -> str:
+    """`--actor` checked (one printable line), or the OS user when none is given."""
+    from recon.store.actor import check_actor, default_actor
+
+    return default_actor() if given is None else check_actor(given)
 
 
 def _outcome_line(outcome: StoreOutcome | None) -> str:

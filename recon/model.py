@@ -77,6 +77,18 @@ class RunInfo:
 
 
 @dataclass(frozen=True)
+class AuditHead:
+    """The last links of the store's audit chain after a run (docs/store.md, "Provable
+    history"): the run's own link, which seals every event before it, and the last event."""
+
+    run_no: int
+    run_id: str
+    run_hash: str
+    event_no: int | None = None
+    event_hash: str | None = None
+
+
+@dataclass(frozen=True)
 class StoreOutcome:
     """What one run changed in the exception store."""
 
@@ -86,6 +98,7 @@ class StoreOutcome:
     healed: tuple[str, ...] = ()  # closed as SELF_HEALED by this run
     still_open: tuple[str, ...] = ()  # seen before and again, still open
     open_total: int = 0  # exceptions open after the run (table `exceptions`)
+    audit_head: AuditHead | None = None  # the audit chain's head once the run is recorded
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,14 @@ pipeline's step; `recon.store.queries`, `recon.store.actions` and `recon.store.c
 the analysts' view and tools.
 """
 
+from recon.store.actor import check_actor, default_actor
 from recon.store.record import record_failed_run, record_run, recording, run_recorded
 
-__all__ = ["record_failed_run", "record_run", "recording", "run_recorded"]
+__all__ = [
+    "check_actor",
+    "default_actor",
+    "record_failed_run",
+    "record_run",
+    "recording",
+    "run_recorded",
+]

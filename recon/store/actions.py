@@ -1,5 +1,6 @@
 """What an analyst does to an exception: assign, resolve, reopen. Each change is one
-transaction that writes the new state and its audit event together, with the actor's name."""
+transaction that writes the new state and its audit event together, with the actor's name
+(checked: one printable line) and the OS user, the event chained to the one before it."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from pathlib import Path
 
 from recon.errors import IllegalTransitionError, StoreError, UnknownExceptionError
 from recon.sql import load_sql, run_statements
+from recon.store import audit
+from recon.store.actor import check_actor, os_user
 from recon.store.lock import DEFAULT_WAIT_SECONDS
 from recon.store.session import store_change
 from recon.store.statuses import (
@@ -48,6 +51,7 @@ def assign(
     """Give an open exception to `to` (reassigning an assigned one is a hand-over)."""
     if not to.strip():
         raise StoreError("assign needs a person: --to WHO")
+    to = check_actor(to, flag="--to")
     return _change(
         store_path,
         exception_id,
@@ -143,6 +147,7 @@ def _change(
     closing: bool = False,
 ) -> Transition:
     now = now or datetime.now(UTC)
+    actor = check_actor(actor)
     with store_change(
         store_path, owner=f"{actor}: {action.lower()} {exception_id}", wait_seconds=wait_seconds
     ) as con:
@@ -161,21 +166,21 @@ def _change(
                 f"{exception_id} is {status}; it cannot be {action.lower()}"
                 f" (only an exception that is {' or '.join(allowed)} can)"
             )
-        run_statements(
-            con,
-            load_sql("recon.store", "transition"),
-            {
-                "exception_id": exception_id,
-                "now": now,
-                "actor": actor,
-                "action": action,
-                "from_status": status,
-                "to_status": to_status,
-                "note": note,
-                "assignee": current_assignee if assignee is _KEEP else assignee,
-                "resolution_code": resolution[0],
-                "resolution_note": resolution[1],
-                "closed_at": now if closing else None,
-            },
-        )
+        change = {
+            "exception_id": exception_id,
+            "now": now,
+            "actor": actor,
+            "os_user": os_user(),
+            "action": action,
+            "from_status": status,
+            "to_status": to_status,
+            "note": note,
+            "assignee": current_assignee if assignee is _KEEP else assignee,
+            "resolution_code": resolution[0],
+            "resolution_note": resolution[1],
+            "closed_at": now if closing else None,
+        }
+        run_statements(con, load_sql("recon.store", "transition_event"), change)
+        audit.append_events(con)
+        run_statements(con, load_sql("recon.store", "transition"), change)
     return Transition(exception_id, action, status, to_status, actor, now, note)

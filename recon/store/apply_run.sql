@@ -1,22 +1,5 @@
--- Inside the one write transaction: record what classify.sql decided. Events first, while
--- the old statuses are still in the temp tables.
-INSERT INTO recon_store.events
-SELECT
-    coalesce((SELECT max(event_no) FROM recon_store.events), 0)
-        + row_number() OVER (ORDER BY kind, exception_id),
-    exception_id, $now, $actor, $run_id, action, from_status, to_status, note
-FROM (
-    SELECT 1 AS kind, exception_id, 'DETECTED' AS action, NULL::VARCHAR AS from_status,
-           'OPEN' AS to_status, 'found by run ' || $run_id AS note
-    FROM _store_found WHERE change = 'NEW'
-    UNION ALL
-    SELECT 2, exception_id, 'REOPENED', old_status, 'OPEN', 'found again by run ' || $run_id
-    FROM _store_found WHERE change = 'REOPENED'
-    UNION ALL
-    SELECT 3, exception_id, 'SELF_HEALED', old_status, 'SELF_HEALED',
-           'no longer found by run ' || $run_id || ', which evaluated its transfer'
-    FROM _store_healed
-);
+-- Inside the one write transaction, after this run's events were appended to the audit chain
+-- (new_run_events.sql, audit.py): record what classify.sql decided.
 UPDATE recon_store.exceptions AS s SET
     finding_key = f.finding_key,
     type = f.type,

@@ -230,7 +230,10 @@ def _guard(handler: Handler) -> Handler:
     """Turn recon's errors into one line on stderr and exit code 2."""
 
     def run(args: argparse.Namespace) -> int:
+        from recon.store.actor import check_actor
+
         try:
+            check_actor(args.actor)  # one printable line, or refused before anything is read
             return handler(args)
         except ReconError as err:
             message = terminal_text(f"recon exceptions {args.exceptions_command}: {err}")

@@ -7,16 +7,24 @@ version it had. A store written by a newer recon is refused rather than misread.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import duckdb
 
 from recon.errors import StoreError
 from recon.sql import load_sql, run_statements
+from recon.store import audit
 
-CURRENT_VERSION = 2
+CURRENT_VERSION = 3
 
-# version reached -> the (package, script) that takes a store there from the one before
-_STEPS = {
+Step = tuple[str, str] | Callable[[duckdb.DuckDBPyConnection], None]
+
+# version reached -> what takes a store there from the one before, in order: a (package,
+# script) to run, or a function of the connection (for what SQL alone cannot do)
+_STEPS: dict[int, tuple[Step, ...]] = {
     2: (("recon.findings", "key_time"), ("recon.store", "rekey_v2")),
+    # the audit chain: its columns, then the links of every existing event and run
+    3: (("recon.store", "audit_v3"), audit.link_existing),
 }
 
 
@@ -40,8 +48,11 @@ def migrate(con: duckdb.DuckDBPyConnection, store_path: str) -> None:
     while version < CURRENT_VERSION:
         version += 1
         with transaction(con):
-            for package, name in _STEPS[version]:
-                run_statements(con, load_sql(package, name))
+            for step in _STEPS[version]:
+                if callable(step):
+                    step(con)
+                else:
+                    run_statements(con, load_sql(*step))
             con.execute(
                 "UPDATE recon_store.store_info SET value = $v WHERE key = 'schema_version'",
                 {"v": str(version)},

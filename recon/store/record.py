@@ -25,6 +25,8 @@ from recon.errors import StoreError
 from recon.faults import pause_at
 from recon.model import RunInfo, StoreOutcome
 from recon.sql import load_sql, run_statements
+from recon.store import audit
+from recon.store.actor import check_actor, os_user
 from recon.store.aging import age_exceptions
 from recon.store.evidence import match_evidence
 from recon.store.lock import DEFAULT_WAIT_SECONDS
@@ -83,6 +85,7 @@ def recording(
     """
     now = now or datetime.now(UTC)
     sla = sla or SlaPolicy()
+    actor = check_actor(actor)
     _check_findings(con)
     with writable_store(
         con, store_path, owner=f"run {run.run_id}", wait_seconds=wait_seconds, create=True
@@ -94,17 +97,17 @@ def recording(
             run_statements(con, load_sql("recon.store", "classify"))
             match_evidence(con)
             with transaction(con):
-                run_statements(
-                    con,
-                    load_sql("recon.store", "apply_run"),
-                    {
-                        "run_id": run.run_id,
-                        "actor": actor,
-                        "now": now,
-                        "detected_at": run.started_at,
-                        "incident_id": run.incident_id,
-                    },
-                )
+                changes = {
+                    "run_id": run.run_id,
+                    "actor": actor,
+                    "os_user": os_user(),
+                    "now": now,
+                    "detected_at": run.started_at,
+                    "incident_id": run.incident_id,
+                }
+                run_statements(con, load_sql("recon.store", "new_run_events"), changes)
+                audit.append_events(con)
+                run_statements(con, load_sql("recon.store", "apply_run"), changes)
                 _insert_run_rows(con, run, actor=actor, now=now, timings=timings)
                 outcome = _outcome(con, run.run_id)
                 age_exceptions(con, now, sla)
@@ -139,20 +142,25 @@ def record_failed_run(
     its record is marked FAILED with the error; its findings stay as recorded.
     """
     now = now or datetime.now(UTC)
+    actor = check_actor(run.actor)
     with store_change(
         store_path, owner=f"run {run.run_id}", wait_seconds=wait_seconds, create=True
     ) as con:
-        con.execute(
-            "UPDATE recon_store.runs SET outcome = 'FAILED', error = $error,"
-            " finished_at = $now WHERE run_id = $run_id",
-            {"error": error, "now": now, "run_id": run.run_id},
-        )
         known = con.execute(
             "SELECT count(*) FROM recon_store.runs WHERE run_id = $run_id",
             {"run_id": run.run_id},
         ).fetchone()
-        if not known or not known[0]:
-            _insert_run_rows(con, run, actor=run.actor, now=now, outcome="FAILED", error=error)
+        if known and known[0]:
+            con.execute(
+                "UPDATE recon_store.runs SET outcome = 'FAILED', error = $error,"
+                " finished_at = $now WHERE run_id = $run_id",
+                {"error": error, "now": now, "run_id": run.run_id},
+            )
+            # the one change recon makes to a chained row: its link and those after it are
+            # recomputed in this transaction (docs/store.md, "Provable history")
+            audit.relink_runs(con, run.run_id)
+        else:
+            _insert_run_rows(con, run, actor=actor, now=now, outcome="FAILED", error=error)
 
 
 def _check_findings(con: duckdb.DuckDBPyConnection) -> None:
@@ -197,24 +205,7 @@ def _insert_run_rows(
             "CREATE OR REPLACE TEMP TABLE _store_healed AS"
             " SELECT NULL::VARCHAR AS exception_id WHERE false"
         )
-    run_statements(
-        con,
-        load_sql("recon.store", "insert_run"),
-        {
-            "run_id": run.run_id,
-            "actor": actor,
-            "started_at": run.started_at,
-            "now": now,
-            "cutoff": run.cutoff,
-            "data_dir": run.data_dir,
-            "incident_id": run.incident_id,
-            "params": json.dumps(dict(run.params), default=str, sort_keys=True),
-            "timings": json.dumps(dict(timings or {}), default=str, sort_keys=True),
-            "outcome": outcome,
-            "error": error,
-            "pid": os.getpid(),
-        },
-    )
+    # files and counts first: the run's chained record covers them (audit_macros.sql)
     if run.files:
         con.executemany(
             "INSERT INTO recon_store.run_files VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -228,6 +219,26 @@ def _insert_run_rows(
             "INSERT INTO recon_store.run_counts VALUES ($1, $2, $3, $4, $5, $6)",
             [[run.run_id, source, *asdict(c).values()] for source, c in sorted(run.counts.items())],
         )
+    run_statements(
+        con,
+        load_sql("recon.store", "insert_run"),
+        {
+            "run_id": run.run_id,
+            "actor": actor,
+            "os_user": os_user(),
+            "started_at": run.started_at,
+            "now": now,
+            "cutoff": run.cutoff,
+            "data_dir": run.data_dir,
+            "incident_id": run.incident_id,
+            "params": json.dumps(dict(run.params), default=str, sort_keys=True),
+            "timings": json.dumps(dict(timings or {}), default=str, sort_keys=True),
+            "outcome": outcome,
+            "error": error,
+            "pid": os.getpid(),
+        },
+    )
+    audit.append_run(con)
 
 
 def _outcome(con: duckdb.DuckDBPyConnection, run_id: str) -> StoreOutcome:
@@ -246,6 +257,7 @@ def _outcome(con: duckdb.DuckDBPyConnection, run_id: str) -> StoreOutcome:
             "SELECT exception_id FROM _store_found WHERE change = 'STILL_OPEN' ORDER BY 1"
         ),
         open_total=int(total[0]) if total else 0,
+        audit_head=audit.head(con),
     )
 
 
@@ -256,6 +268,8 @@ def _drop_temp_tables(con: duckdb.DuckDBPyConnection) -> None:
         "_store_evidence_items",
         "_store_evidence_matches",
         "_store_aged",
+        "_audit_new_events",
+        "_audit_new_run",
     ):
         con.execute(f"DROP TABLE IF EXISTS temp.main.{name}")
 

@@ -4,7 +4,7 @@ CREATE TABLE IF NOT EXISTS recon_store.store_info (
     value VARCHAR NOT NULL
 );
 -- a new store starts at the current version; an older one is migrated (recon/store/migrate.py)
-INSERT OR IGNORE INTO recon_store.store_info VALUES ('schema_version', '2');
+INSERT OR IGNORE INTO recon_store.store_info VALUES ('schema_version', '3');
 CREATE TABLE IF NOT EXISTS recon_store.runs (
     run_id VARCHAR PRIMARY KEY,
     actor VARCHAR NOT NULL,
@@ -23,7 +23,13 @@ CREATE TABLE IF NOT EXISTS recon_store.runs (
     healed INTEGER,
     still_open INTEGER,
     open_total INTEGER,
-    pid INTEGER
+    pid INTEGER,
+    -- the audit chain (audit.py; added by audit_v3.sql on older stores, in this order)
+    run_no BIGINT,
+    os_user VARCHAR,
+    events_head VARCHAR,
+    prev_hash VARCHAR,
+    hash VARCHAR
 );
 CREATE TABLE IF NOT EXISTS recon_store.run_files (
     run_id VARCHAR NOT NULL,
@@ -76,7 +82,11 @@ CREATE TABLE IF NOT EXISTS recon_store.events (
     action VARCHAR NOT NULL,
     from_status VARCHAR,
     to_status VARCHAR NOT NULL,
-    note VARCHAR
+    note VARCHAR,
+    -- the audit chain (audit.py; added by audit_v3.sql on older stores, in this order)
+    os_user VARCHAR,
+    prev_hash VARCHAR,
+    hash VARCHAR
 );
 CREATE TABLE IF NOT EXISTS recon_store.sightings (
     run_id VARCHAR NOT NULL,

@@ -1,9 +1,5 @@
--- An analyst's change to one exception: the audit event, then the new state.
-INSERT INTO recon_store.events
-SELECT
-    coalesce(max(event_no), 0) + 1, $exception_id, $now, $actor, NULL, $action,
-    $from_status, $to_status, $note
-FROM recon_store.events;
+-- An analyst's change to one exception: the new state (its audit event is already appended,
+-- transition_event.sql).
 UPDATE recon_store.exceptions SET
     status = $to_status,
     assignee = $assignee,
