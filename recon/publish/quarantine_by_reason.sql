@@ -10,7 +10,8 @@ SELECT
     arg_min(file, (file, line)) AS example_file,
     arg_min(line, (file, line)) AS example_line,
     CASE
-        WHEN "column" IS NULL THEN 'sha256:' || sha256(arg_min(value, (file, line)))
+        WHEN "column" IS NULL
+            THEN 'sha256:' || sha256(trim(arg_min(value, (file, line)), chr(13) || chr(10)))
         WHEN list_contains($id_columns, "column") THEN mask_id(arg_min(value, (file, line)), $mask)
         ELSE arg_min(value, (file, line))
     END AS example_value

@@ -2,7 +2,8 @@
 -- through safe_cell (recon/safety.sql); the order is by the raw values. A row without a
 -- column is a line that could not be split into fields: its value would be the whole raw
 -- line (columns outside the contract too, e.g. a card number), so it is written as
--- `sha256:<hex>` of that line and nothing else; file and line find it. Values of account and
+-- `sha256:<hex>` of that line (line-end characters at either end trimmed: a CRLF file's
+-- reject keeps a stray one) and nothing else; file and line find it. Values of account and
 -- customer id columns ($id_columns) are masked when $mask (recon.privacy).
 COPY (
     SELECT
@@ -12,7 +13,8 @@ COPY (
         safe_cell(q."column") AS "column",
         safe_cell(
             CASE
-                WHEN q."column" IS NULL AND q.value IS NOT NULL THEN 'sha256:' || sha256(q.value)
+                WHEN q."column" IS NULL AND q.value IS NOT NULL
+                    THEN 'sha256:' || sha256(trim(q.value, chr(13) || chr(10)))
                 WHEN list_contains($id_columns, q."column") THEN mask_id(q.value, $mask)
                 ELSE q.value
             END

@@ -202,3 +202,20 @@ def test_exceptions_export_is_full_unless_mask_is_given(carded_run, tmp_path):
         assert b["account_id"] == mask_id(a["account_id"])
     assert any(row["account_id"].startswith("AC0") for row in full)
     assert not any(row["account_id"].startswith("AC0") for row in masked)
+
+
+def test_a_malformed_line_hashes_the_same_whatever_its_line_end(con, tmp_path):
+    """A CRLF file's reject is stored with a stray line end; the hash is of the line alone."""
+    create_empty_tables(con)
+    insert(
+        con,
+        "quarantine",
+        [
+            ("ledger", "lf.csv", 9, None, RAW_LINE, "malformed row: too many fields"),
+            ("ledger", "crlf.csv", 9, None, "\n" + RAW_LINE + "\r", "malformed row: too many"),
+        ],
+    )
+    write_exports(tmp_path, con)
+    with (tmp_path / "quarantine.csv").open(newline="", encoding="utf-8") as fh:
+        values = {row["value"] for row in csv.DictReader(fh)}
+    assert values == {"sha256:" + hashlib.sha256(RAW_LINE.encode("utf-8")).hexdigest()}
