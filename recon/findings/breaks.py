@@ -60,9 +60,9 @@ def fit_money(con: duckdb.DuckDBPyConnection) -> None:
     (sums and differences of valid amounts can). Computed wide, never overflowing on the way."""
     oversized = con.execute(
         load_sql("recon.findings", "oversized_money"), {"limit": AmountOverflowError.LIMIT}
-    ).fetchone()
-    if oversized is not None:
-        txn_ref, finding, what, value = oversized
+    ).fetchall()  # fetched whole: a half-read result would block the connection
+    if oversized:
+        txn_ref, finding, what, value = oversized[0]
         raise AmountOverflowError(f"txn_ref {txn_ref}", f"{finding} {what}", value)
     run_statements(con, load_sql("recon.findings", "narrow_money"))
 
