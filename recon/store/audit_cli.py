@@ -116,11 +116,12 @@ def _verify(args: argparse.Namespace) -> int:
         print(terminal_text(f"recon audit verify: {err}"), file=sys.stderr)
         return CANNOT_CHECK
     verdict = verify_store(args.store, published, wait_seconds=args.wait)
-    counts = (
-        f"{verdict.events} event(s), head event_no {verdict.event_no} {verdict.event_hash};"
-        f" {verdict.runs} run(s), head run_no {verdict.run_no} ({verdict.run_id})"
-        f" {verdict.run_hash}"
-    )
+    counts = f"{verdict.events} event(s)"
+    if verdict.event_no is not None:
+        counts += f", head event_no {verdict.event_no} {verdict.event_hash}"
+    counts += f"; {verdict.runs} run(s)"
+    if verdict.run_no is not None:
+        counts += f", head run_no {verdict.run_no} ({verdict.run_id}) {verdict.run_hash}"
     if verdict.intact:
         checked = f"; {len(published)} published head(s) match" if published else ""
         print(terminal_text(f"audit chain intact: {counts}{checked}"))

@@ -7,11 +7,12 @@ with no recon code involved. `recon audit verify` must then fail naming the row.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import itertools
 import json
 import shutil
 from dataclasses import replace
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import duckdb
@@ -352,3 +353,23 @@ def test_a_deleted_last_run_is_found_through_the_events_it_recorded(chained, cap
     code, out, _ = verify(capsys, chained)
     assert code == 1
     assert "run run-2: event_no 6 was recorded by this run" in out
+
+
+def test_the_event_chain_can_be_recomputed_from_the_documented_format_alone(chained):
+    def field(value):
+        if value is None:
+            return "~,"
+        text = value if isinstance(value, str) else str(value)
+        return f"{len(text.encode())}:{text},"
+
+    prev = "0" * 64
+    for row in table_rows(chained, "events", "event_no"):
+        no, exception_id, changed_at, actor, run_id, action, frm, to, note, os_user = row[:10]
+        when = changed_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        record = "event," + "".join(
+            field(v)
+            for v in (no, exception_id, when, actor, os_user, run_id, action, frm, to, note)
+        )
+        assert row[10] == prev
+        prev = hashlib.sha256(f"{prev}\n{record}".encode()).hexdigest()
+        assert row[11] == prev
