@@ -69,7 +69,8 @@ class RunInfo:
     started_at: datetime
     cutoff: datetime
     data_dir: str
-    actor: str = "recon"  # who ran it: "recon run", "nightly", an on-call engineer
+    # who ran it: `--actor`, else the OS user; a flow run `prefect:deployment/<name>:flow-run/<id>`
+    actor: str = "recon"
     params: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))
     files: tuple[InputFile, ...] = ()
     counts: Mapping[str, SourceCounts] = field(default_factory=lambda: MappingProxyType({}))
