@@ -9,9 +9,7 @@ on its own (tests, `python -m recon.store.commands`).
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
-import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
@@ -23,6 +21,7 @@ from recon.errors import ReconError
 from recon.exit_codes import ExitCode
 from recon.safety import show_controls, terminal_text
 from recon.store.actions import Transition, assign, reopen, resolve
+from recon.store.actor import default_actor
 from recon.store.export import EXPORT_FORMATS, export_exceptions
 from recon.store.lock import DEFAULT_WAIT_SECONDS
 from recon.store.statuses import RESOLUTION_CODES, STATUSES
@@ -54,14 +53,6 @@ QUEUE_COLUMNS = (
 
 
 _NO_WRAP = frozenset({"exception_id", "type", "subtype", "txn_ref", "field"})
-
-
-def default_actor() -> str:
-    """The OS user name: every change in the store carries a person's identity."""
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return os.environ.get("USER") or "unknown"
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
