@@ -206,3 +206,16 @@ def test_a_day_reusing_entry_request_gateway_and_invoice_ids_keeps_its_own_cases
         assert after[exception_id]["txn_ref"] == row["txn_ref"]
         assert after[exception_id]["evidence"] == row["evidence"]
     assert {after[i]["txn_ref"] for i in second["new"]} == {"T2A", "T2B", "T2C"}
+
+
+def test_an_old_key_the_migration_could_not_rebuild_never_heals(v1_store, tmp_path):
+    # as if its captured evidence row were missing: the migration leaves such a key as it was
+    con = duckdb.connect(str(v1_store))
+    con.execute("DELETE FROM evidence_rows WHERE exception_id = 'EX-1828E05E931FA02A'")
+    con.close()
+    run(FIXTURE / "day1", FIXTURE / "recon.toml", tmp_path / "out", v1_store)
+    assert stored(
+        v1_store,
+        "SELECT finding_key, status FROM exceptions WHERE exception_id = 'EX-1828E05E931FA02A'",
+    ) == [("HALF_COMPLETED|CHANNEL_FAILED_BUT_BOOKED|channel:R2024031500000043", "ASSIGNED")]
+    assert summary(tmp_path / "out")["healed"] == []
