@@ -9,6 +9,9 @@ from pandera.api.polars.types import PolarsData
 from schemas import text
 from schemas.currencies import ISO_4217_CODES
 
+# every text column of the ledger is an identifier: both text checks look at all of them
+_IDENTIFIERS = ("entry_id", "txn_ref", "account_id", "request_id", "reversal_of")
+
 
 class LedgerSchema(pa.DataFrameModel):
     entry_id: str = pa.Field(unique=True)
@@ -23,26 +26,12 @@ class LedgerSchema(pa.DataFrameModel):
     reversal_of: str = pa.Field(nullable=True)
 
     # free text: no JSON array or object; identifiers: no control characters (schemas/text.py)
-    @pa.check(
-        "entry_id",
-        "txn_ref",
-        "account_id",
-        "request_id",
-        "reversal_of",
-        name=text.NOT_JSON_CONTAINER,
-    )
+    @pa.check(*_IDENTIFIERS, name=text.NOT_JSON_CONTAINER)
     @classmethod
     def _not_json_container(cls, data: PolarsData) -> pl.LazyFrame:
         return text.not_json_container(data)
 
-    @pa.check(
-        "entry_id",
-        "txn_ref",
-        "account_id",
-        "request_id",
-        "reversal_of",
-        name=text.NO_CONTROL_CHARACTERS,
-    )
+    @pa.check(*_IDENTIFIERS, name=text.NO_CONTROL_CHARACTERS)
     @classmethod
     def _no_control_characters(cls, data: PolarsData) -> pl.LazyFrame:
         return text.no_control_characters(data)
