@@ -15,7 +15,7 @@ from recon.errors import StoreError
 from recon.sql import load_sql, run_statements
 from recon.store import audit
 
-CURRENT_VERSION = 3
+CURRENT_VERSION = 5
 
 Step = tuple[str, str] | Callable[[duckdb.DuckDBPyConnection], None]
 
@@ -25,6 +25,10 @@ _STEPS: dict[int, tuple[Step, ...]] = {
     2: (("recon.findings", "key_time"), ("recon.store", "rekey_v2")),
     # the audit chain: its columns, then the links of every existing event and run
     3: (("recon.store", "audit_v3"), audit.link_existing),
+    # the analysts' team: users and roles, exception versions, comments, attachments
+    4: (("recon.store", "team_v4"),),
+    # maker-checker: proposed corrections and compensation, their decisions, alerts
+    5: (("recon.store", "proposals_v5"),),
 }
 
 

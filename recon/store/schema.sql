@@ -3,7 +3,8 @@ CREATE TABLE IF NOT EXISTS recon_store.store_info (
     key VARCHAR PRIMARY KEY,
     value VARCHAR NOT NULL
 );
--- a new store starts at the current version; an older one is migrated (recon/store/migrate.py)
+-- a new store starts as version 3 (these tables); migrate.py then takes it, like any older
+-- store, through the later steps (team_v4.sql, proposals_v5.sql, ...)
 INSERT OR IGNORE INTO recon_store.store_info VALUES ('schema_version', '3');
 CREATE TABLE IF NOT EXISTS recon_store.runs (
     run_id VARCHAR PRIMARY KEY,

@@ -24,6 +24,7 @@ from recon.model import InputFile, SourceCounts
 from recon.store import audit, record_failed_run, record_run
 from recon.store.actions import assign, reopen, resolve
 from recon.store.audit import GENESIS, verify_store
+from recon.store.migrate import CURRENT_VERSION
 
 from .builders import F, at, load_findings, run_info, table_rows
 
@@ -238,7 +239,7 @@ def test_a_cli_run_publishes_the_audit_head_and_is_recorded_under_the_os_user(
     assert {e[3] for e in table_rows(store, "events")} == {"ops-anna"}
 
 
-def test_a_v1_store_is_migrated_through_2_and_3_and_its_chain_verifies(tmp_path, capsys):
+def test_a_v1_store_is_migrated_to_the_current_schema_and_its_chain_verifies(tmp_path, capsys):
     store = tmp_path / "store_v1.duckdb"
     with gzip.open(FIXTURE / "store_v1.duckdb.gz") as src, store.open("wb") as dst:
         shutil.copyfileobj(src, dst)
@@ -246,7 +247,7 @@ def test_a_v1_store_is_migrated_through_2_and_3_and_its_chain_verifies(tmp_path,
     assert verify(capsys, store)[0] == 2  # schema 1: no chain yet, nothing written
     # any write migrates: an analyst's change
     assign(store, "EX-1828E05E931FA02A", to="carol", actor="alice")
-    assert table_rows(store, "store_info") == [("schema_version", "3")]
+    assert table_rows(store, "store_info") == [("schema_version", str(CURRENT_VERSION))]
     after = table_rows(store, "events", "event_no")
     assert [r[:9] for r in after[:-1]] == before  # history kept as it was
     assert [r[9] for r in after[:-1]] == [None] * len(before)  # no OS user was recorded then

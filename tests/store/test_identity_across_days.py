@@ -15,6 +15,7 @@ import duckdb
 import pytest
 
 from recon.cli import main
+from recon.store.migrate import CURRENT_VERSION
 
 FIXTURE = Path(__file__).parent / "fixtures" / "store_v1"
 
@@ -118,7 +119,7 @@ def test_a_store_of_schema_1_is_migrated_keeping_ids_and_decisions(v1_store, tmp
     assert (again["new"], again["healed"]) == ([], [])
     assert dict(stored(v1_store, "SELECT exception_id, status FROM exceptions")) == before
     assert before["EX-D15C1421DC593C78"] == "RESOLVED"
-    assert stored(v1_store, "SELECT value FROM store_info") == [("3",)]  # through 2 and 3
+    assert stored(v1_store, "SELECT value FROM store_info") == [(str(CURRENT_VERSION),)]
     # no key names a row id any more
     assert (
         stored(
