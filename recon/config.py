@@ -73,6 +73,15 @@ class PrivacyPolicy:
 
 
 @dataclass(frozen=True)
+class WebPolicy:
+    """How long a login to `recon serve` lasts (docs/web.md): at most `session_minutes` after
+    signing in, and no more than `idle_minutes` without a request."""
+
+    session_minutes: int = 480
+    idle_minutes: int = 30
+
+
+@dataclass(frozen=True)
 class Config:
     timezone: str = "UTC"
     encoding: str = "utf-8"
@@ -94,6 +103,7 @@ class Config:
     compensation: CompensationPolicy = field(default_factory=CompensationPolicy)
     sla: SlaPolicy = field(default_factory=SlaPolicy)
     privacy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
+    web: WebPolicy = field(default_factory=WebPolicy)
     # operations
     store: str = "recon.duckdb"
     memory_limit: str | None = None
@@ -164,7 +174,7 @@ def option_flag(key: str) -> str:
     return "--" + key.replace("_", "-")
 
 
-_TABLES = {"sources", "compensation", "sla", "privacy"}
+_TABLES = {"sources", "compensation", "sla", "privacy", "web"}
 _SIMPLE = {f.name for f in fields(Config)} - _TABLES
 
 
@@ -226,6 +236,8 @@ def config_from_mapping(
             kw["sla"] = _table(SlaPolicy, "sla", data["sla"])
         if "privacy" in data:
             kw["privacy"] = _table(PrivacyPolicy, "privacy", data["privacy"])
+        if "web" in data:
+            kw["web"] = _table(WebPolicy, "web", data["web"])
         config = Config(**kw)
         with blame("timezone"):
             _check_timezone(config.timezone)
@@ -241,6 +253,9 @@ def config_from_mapping(
         if config.memory_limit is not None:
             with blame("memory_limit"):
                 _check_memory_limit(config.memory_limit)
+        for key in ("session_minutes", "idle_minutes"):
+            if getattr(config.web, key) < 1:
+                raise ConfigError(f"[web] {key} must be at least 1, got {getattr(config.web, key)}")
         if config.threads is not None and config.threads < 1:
             with blame("threads"):
                 raise ConfigError(f"threads must be at least 1, got {config.threads}")
