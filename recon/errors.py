@@ -135,6 +135,20 @@ class IllegalTransitionError(StoreError):
     """An analyst asked for a status change the exception's life cycle does not allow."""
 
 
+class PermissionDenied(StoreError):
+    """The acting user may not do this (unknown, disabled, or a role without the right), or
+    the maker-checker rule refuses them (docs/store.md)."""
+
+
+class StaleVersionError(StoreError):
+    """A change was asked against an older version of a row: someone changed it since
+    ("changed by X at T"); nothing is overwritten."""
+
+
+class ClaimedError(StoreError):
+    """The item is held by someone else; taking it needs the lead's reassign action."""
+
+
 class ExtractNotReadyError(TransientError):
     """The nightly pull found required extracts missing from the landing location."""
 
