@@ -179,19 +179,5 @@ class ExtractsNotDeliveredError(InputError):
         )
 
 
-class PermissionDenied(TerminalError):
-    """The acting user may not do this (an unknown or disabled user, or a role without the
-    right): `recon.store.permissions.require` is the one rule that decides."""
-
-
-class StaleVersionError(TerminalError):
-    """The exception changed since the caller looked at it (optimistic locking): the message
-    says who changed it and when, so nothing is silently overwritten."""
-
-
-class ClaimedError(TerminalError):
-    """The exception is held by someone else: taking it is a lead's `reassign`, recorded."""
-
-
-class UserError(TerminalError):
+class UserError(StoreError):
     """A user cannot be added or changed as asked (a taken name, a short password, ...)."""
