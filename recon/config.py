@@ -82,6 +82,15 @@ class WebPolicy:
 
 
 @dataclass(frozen=True)
+class ApprovalPolicy:
+    """Who may approve a proposed correction or compensation by its amount (docs/store.md,
+    "Corrections and compensation"): above `admin_above` only an admin may; None: any
+    approver. The amount is compared as is, whatever the currency (as `[sla]` does)."""
+
+    admin_above: Decimal | None = None
+
+
+@dataclass(frozen=True)
 class Config:
     timezone: str = "UTC"
     encoding: str = "utf-8"
@@ -104,6 +113,7 @@ class Config:
     sla: SlaPolicy = field(default_factory=SlaPolicy)
     privacy: PrivacyPolicy = field(default_factory=PrivacyPolicy)
     web: WebPolicy = field(default_factory=WebPolicy)
+    approvals: ApprovalPolicy = field(default_factory=ApprovalPolicy)
     # operations
     store: str = "recon.duckdb"
     memory_limit: str | None = None
@@ -174,7 +184,7 @@ def option_flag(key: str) -> str:
     return "--" + key.replace("_", "-")
 
 
-_TABLES = {"sources", "compensation", "sla", "privacy", "web"}
+_TABLES = {"sources", "compensation", "sla", "privacy", "web", "approvals"}
 _SIMPLE = {f.name for f in fields(Config)} - _TABLES
 
 
@@ -238,6 +248,8 @@ def config_from_mapping(
             kw["privacy"] = _table(PrivacyPolicy, "privacy", data["privacy"])
         if "web" in data:
             kw["web"] = _table(WebPolicy, "web", data["web"])
+        if "approvals" in data:
+            kw["approvals"] = _approvals(data["approvals"])
         config = Config(**kw)
         with blame("timezone"):
             _check_timezone(config.timezone)
@@ -313,6 +325,37 @@ def _table(cls: type, name: str, spec: Any) -> Any:
         else:
             values[key] = _non_negative_int(f"{name}.{key}", value)
     return cls(**values)
+
+
+_MONEY_MAX = Decimal("9999999999999999.99")  # DECIMAL(18, 2), the store's money
+
+
+def _approvals(spec: Any) -> ApprovalPolicy:
+    """`[approvals]`: `admin_above` an amount of money (a string such as "50000.00", or a
+    number), at least 0 with at most two decimals."""
+    spec = dict(spec)
+    unknown = set(spec) - {"admin_above"}
+    if unknown:
+        raise ConfigError(f"[approvals]: unknown key(s) {sorted(unknown)}")
+    if "admin_above" not in spec:
+        return ApprovalPolicy()
+    value = spec["admin_above"]
+    try:
+        amount = None if isinstance(value, bool) else Decimal(str(value).strip())
+        money = (
+            amount is not None
+            and amount.is_finite()
+            and Decimal(0) <= amount <= _MONEY_MAX
+            and amount == amount.quantize(Decimal("0.01"))
+        )
+    except InvalidOperation:
+        money = False
+    if not money:
+        raise ConfigError(
+            f'[approvals] admin_above must be an amount of money such as "50000.00"'
+            f" (at least 0, at most two decimals), got {value!r}"
+        )
+    return ApprovalPolicy(admin_above=amount)
 
 
 def _separator(value: Any) -> str | None:
