@@ -18,6 +18,9 @@ UPDATE recon_store.exceptions AS s SET
     status = CASE WHEN f.change = 'REOPENED' THEN 'OPEN' ELSE s.status END,
     assignee = CASE WHEN f.change = 'REOPENED' THEN NULL ELSE s.assignee END,
     closed_at = CASE WHEN f.change = 'REOPENED' THEN NULL ELSE s.closed_at END,
+    -- a change of status is a new version (optimistic locking: an analyst's form from before
+    -- the run is stale); refreshed amounts and evidence are not
+    version = CASE WHEN f.change = 'REOPENED' THEN coalesce(s.version, 1) + 1 ELSE s.version END,
     last_seen_run = $run_id
 FROM _store_found AS f
 WHERE s.exception_id = f.exception_id AND f.change <> 'NEW';
@@ -31,7 +34,8 @@ SELECT
     account_id, amount, currency, $detected_at, evidence, proposed_action, compensation,
     event_at, channel, 'OPEN', $run_id, $run_id
 FROM _store_found WHERE change = 'NEW';
-UPDATE recon_store.exceptions SET status = 'SELF_HEALED', closed_at = $now
+UPDATE recon_store.exceptions
+SET status = 'SELF_HEALED', closed_at = $now, version = coalesce(version, 1) + 1
 WHERE exception_id IN (SELECT exception_id FROM _store_healed);
 INSERT INTO recon_store.sightings SELECT $run_id, exception_id FROM _store_found;
 INSERT OR IGNORE INTO recon_store.incident_tags
