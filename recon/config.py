@@ -74,11 +74,13 @@ class PrivacyPolicy:
 
 @dataclass(frozen=True)
 class WebPolicy:
-    """How long a login to `recon serve` lasts (docs/web.md): at most `session_minutes` after
-    signing in, and no more than `idle_minutes` without a request."""
+    """The web app (`recon serve`, docs/web.md): a login lasts at most `session_minutes` after
+    signing in and no more than `idle_minutes` without a request; an attachment holds at most
+    `max_attachment_bytes`."""
 
     session_minutes: int = 480
     idle_minutes: int = 30
+    max_attachment_bytes: int = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -265,7 +267,7 @@ def config_from_mapping(
         if config.memory_limit is not None:
             with blame("memory_limit"):
                 _check_memory_limit(config.memory_limit)
-        for key in ("session_minutes", "idle_minutes"):
+        for key in ("session_minutes", "idle_minutes", "max_attachment_bytes"):
             if getattr(config.web, key) < 1:
                 raise ConfigError(f"[web] {key} must be at least 1, got {getattr(config.web, key)}")
         if config.threads is not None and config.threads < 1:
