@@ -98,6 +98,7 @@ class BulkOutcome:
     exception_id: str
     ok: bool
     message: str
+    transition: Transition | None = None  # the change, when applied
 
 
 _KEEP = object()
@@ -289,9 +290,8 @@ def bulk(
                     ClaimedError) as refused:  # fmt: skip
                 outcomes.append(BulkOutcome(exception_id, False, str(refused)))
             else:
-                outcomes.append(
-                    BulkOutcome(exception_id, True, f"{done.from_status} -> {done.to_status}")
-                )
+                message = f"{done.from_status} -> {done.to_status}"
+                outcomes.append(BulkOutcome(exception_id, True, message, done))
     return outcomes
 
 

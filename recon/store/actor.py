@@ -55,3 +55,13 @@ def os_user() -> str | None:
 def default_actor() -> str:
     """The actor when none is given: the OS user, or `unknown` when the OS cannot say."""
     return os_user() or "unknown"
+
+
+USER_ENV = "RECON_USER"
+
+
+def cli_actor() -> str:
+    """Who an analyst's command acts as when `--actor` is not given: `RECON_USER` if set,
+    else the OS user. The CLI trusts the OS login for who you are (docs/store.md,
+    "Identity"); on a store with users that name must be an enabled user."""
+    return os.environ.get(USER_ENV, "").strip() or default_actor()

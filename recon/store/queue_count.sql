@@ -1,0 +1,2 @@
+-- How many exceptions the filters let through (every page together).
+SELECT count(*) FROM _queue;
