@@ -156,8 +156,9 @@ def _command_groups() -> list[Any]:
     from recon.sample.cli import register as generate
     from recon.store.audit_cli import register as audit
     from recon.store.commands import register as exceptions
+    from recon.store.users_cli import register as users
 
-    groups = [exceptions, audit, generate]
+    groups = [exceptions, users, audit, generate]
     try:
         from flows.cli import register as flows
     except ModuleNotFoundError as err:  # flows/ ships beside recon/; absent in a bare install

@@ -64,15 +64,20 @@ def check_attachment(
     if size == 0:
         raise AttachmentError(f"{base} is empty; there is nothing to attach")
     if size > max_bytes:
-        raise AttachmentError(
-            f"{base} is {size} bytes; attachments are limited to {max_bytes} bytes"
-            " ([web] max_attachment_bytes)"
-        )
+        raise too_large(base, size, max_bytes)
     kind = (content_type or mimetypes.guess_type(base)[0] or _FALLBACK_TYPE).strip().lower()
     kind = kind.split(";")[0].strip()  # parameters (charset=...) are not kept
     if not _CONTENT_TYPE.fullmatch(kind):
         raise AttachmentError(f"content type {content_type!r} is not a type/subtype")
     return base, kind
+
+
+def too_large(name: str, size: int, max_bytes: int) -> AttachmentError:
+    """The error for a file over the size limit."""
+    return AttachmentError(
+        f"{name} is {size} bytes; attachments are limited to {max_bytes} bytes"
+        " ([web] max_attachment_bytes)"
+    )
 
 
 def get_attachment(

@@ -2,8 +2,13 @@
 
 `register(subparsers)` adds the command group to the `recon` parser; each subcommand sets
 `handler`, which takes the parsed namespace and returns the exit code (0 done, 2 a clear error
-on stderr: unknown id, illegal transition, busy or missing store). `main(argv)` runs the group
-on its own (tests, `python -m recon.store.commands`).
+on stderr: unknown id, illegal transition, held by someone else, changed since, not allowed,
+busy or missing store). `main(argv)` runs the group on its own (tests,
+`python -m recon.store.commands`).
+
+`assign`, `reassign`, `resolve` and `reopen` take several ids, or `-` to read them from
+stdin (one per line): all of them in one transaction (`actions.bulk`), each applied one
+printed, each refused one named on stderr with its reason; exit 2 if any was refused.
 """
 
 from __future__ import annotations
@@ -20,10 +25,11 @@ from recon.config import SlaPolicy, load_config, parse_timestamp
 from recon.errors import ReconError
 from recon.exit_codes import ExitCode
 from recon.safety import show_controls, terminal_text
-from recon.store.actions import Transition, assign, reopen, resolve
-from recon.store.actor import default_actor
+from recon.store.actions import Transition
+from recon.store.actor import USER_ENV, cli_actor
 from recon.store.export import EXPORT_FORMATS, export_exceptions
 from recon.store.lock import DEFAULT_WAIT_SECONDS
+from recon.store.queue_columns import SORTABLE, VIEW_NAMES
 from recon.store.statuses import RESOLUTION_CODES, STATUSES
 
 if TYPE_CHECKING:  # imported by the handlers that use them: building the parser stays cheap
@@ -31,7 +37,7 @@ if TYPE_CHECKING:  # imported by the handlers that use them: building the parser
     from rich.console import Console
     from rich.text import Text
 
-    from recon.store.queries import ExceptionDetail, ExceptionFilter
+    from recon.store.queries import ExceptionDetail, QueueQuery
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -49,6 +55,7 @@ QUEUE_COLUMNS = (
     "sla_due_at",
     "sla_breached",
     "assignee",
+    "version",
 )
 
 
@@ -56,10 +63,11 @@ _NO_WRAP = frozenset({"exception_id", "type", "subtype", "txn_ref", "field"})
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    """Add `exceptions` with its subcommands (list, show, assign, resolve, reopen, export)."""
+    """Add `exceptions` with its subcommands (list, show, assign, reassign, resolve, reopen,
+    comment, attach, export)."""
     group = subparsers.add_parser(
         "exceptions",
-        help="work the exception queue: list, show, assign, resolve, reopen, export",
+        help="work the exception queue: list, show, assign, resolve, reopen, comment, export",
         description="Work the exception store that `recon run` fills: look at the open"
         " exceptions, take them, close them with a resolution code, export them.",
     )
@@ -68,11 +76,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     listing = commands.add_parser(
         "list",
         help="the exceptions matching filters, most urgent (earliest SLA due) first",
-        description="List exceptions with their age, severity, SLA due time and assignee."
-        " Without --status, only open ones (OPEN, ASSIGNED).",
+        description="List exceptions with their age, severity, SLA due time, assignee and"
+        " version. Without --status, only open ones (OPEN, ASSIGNED); without --sort, most"
+        " urgent (earliest SLA due) first.",
     )
     _common(listing)
     _filters(listing)
+    listing.add_argument(
+        "--view",
+        choices=VIEW_NAMES,
+        help="a saved view: mine (assigned to --actor), breached (past the SLA),"
+        " unassigned-high (nobody holds it, HIGH); other filters narrow it further",
+    )
+    listing.add_argument("--page", type=int, metavar="N", help="show page N (from 1)")
+    listing.add_argument(
+        "--page-size", type=int, metavar="N", help="rows per page (default 50 when paging)"
+    )
     listing.add_argument(
         "--format", choices=("table", "csv", "json"), default="table", help="output format"
     )
@@ -91,24 +110,37 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
     assigning = commands.add_parser(
         "assign",
-        help="give an open exception to someone",
-        description="Assign an OPEN or ASSIGNED exception to a person (a hand-over if it"
-        " already had one).",
+        help="take open exceptions (or give them, as an admin)",
+        description="Assign OPEN exceptions to a person. One that someone else holds is"
+        " refused: taking it is `reassign`. On a store with users an analyst assigns only to"
+        " themself.",
     )
-    assigning.add_argument("exception_id", metavar="ID", help="the exception id")
-    assigning.add_argument("--to", required=True, metavar="WHO", help="who takes it")
+    _ids(assigning)
+    assigning.add_argument("--to", required=True, metavar="WHO", help="who takes them")
     assigning.add_argument("--note", help="optional note for the audit log")
     _common(assigning)
-    assigning.set_defaults(handler=_guard(_assign))
+    assigning.set_defaults(handler=_guard(_bulk("assign")))
+
+    reassigning = commands.add_parser(
+        "reassign",
+        help="take exceptions from whoever holds them and give them to someone (the lead's)",
+        description="Reassign OPEN or ASSIGNED exceptions, also ones someone else holds:"
+        " recorded as REASSIGNED with the note. On a store with users only an admin may.",
+    )
+    _ids(reassigning)
+    reassigning.add_argument("--to", required=True, metavar="WHO", help="who takes them")
+    reassigning.add_argument("--note", required=True, help="why (kept in the audit log)")
+    _common(reassigning)
+    reassigning.set_defaults(handler=_guard(_bulk("reassign")))
 
     resolving = commands.add_parser(
         "resolve",
-        help="close an open exception with a resolution code and a note",
-        description="Resolve an OPEN or ASSIGNED exception. Later runs leave a resolved"
+        help="close open exceptions with a resolution code and a note",
+        description="Resolve OPEN or ASSIGNED exceptions. Later runs leave a resolved"
         " exception resolved even if they find it again. Codes: "
         + "; ".join(f"{code}: {meaning}" for code, meaning in RESOLUTION_CODES.items()),
     )
-    resolving.add_argument("exception_id", metavar="ID", help="the exception id")
+    _ids(resolving)
     resolving.add_argument(
         "--code",
         required=True,
@@ -118,17 +150,43 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     resolving.add_argument("--note", required=True, help="what was done (kept in the audit log)")
     _common(resolving)
-    resolving.set_defaults(handler=_guard(_resolve))
+    resolving.set_defaults(handler=_guard(_bulk("resolve")))
 
     reopening = commands.add_parser(
         "reopen",
-        help="put a resolved or self-healed exception back on the queue",
-        description="Reopen a RESOLVED or SELF_HEALED exception: it becomes OPEN, unassigned.",
+        help="put resolved or self-healed exceptions back on the queue",
+        description="Reopen RESOLVED or SELF_HEALED exceptions: they become OPEN, unassigned.",
     )
-    reopening.add_argument("exception_id", metavar="ID", help="the exception id")
+    _ids(reopening)
     reopening.add_argument("--note", required=True, help="why it is reopened")
     _common(reopening)
-    reopening.set_defaults(handler=_guard(_reopen))
+    reopening.set_defaults(handler=_guard(_bulk("reopen")))
+
+    commenting = commands.add_parser(
+        "comment",
+        help="add a comment to an exception without changing its status",
+        description="Comment on an exception in any status; the comment is an audit event.",
+    )
+    commenting.add_argument("exception_id", metavar="ID", help="the exception id")
+    commenting.add_argument("--text", required=True, help="the comment")
+    _expected_version(commenting)
+    _common(commenting)
+    commenting.set_defaults(handler=_guard(_comment))
+
+    attaching = commands.add_parser(
+        "attach",
+        help="attach a file to an exception (stored with its SHA-256)",
+        description="Attach a file to an exception in any status. The store keeps the file"
+        " and its SHA-256; the audit event records name, size and SHA-256. Empty files and"
+        " files over [web] max_attachment_bytes (default 5 MiB) are refused.",
+    )
+    attaching.add_argument("exception_id", metavar="ID", help="the exception id")
+    attaching.add_argument("file", metavar="FILE", help="the file to attach")
+    attaching.add_argument("--name", help="the name to store (default: the file's name)")
+    attaching.add_argument("--content-type", help="e.g. application/pdf (default: guessed)")
+    _expected_version(attaching)
+    _common(attaching)
+    attaching.set_defaults(handler=_guard(_attach))
 
     exporting = commands.add_parser(
         "export",
@@ -161,8 +219,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--actor",
-        default=default_actor(),
-        help="who is acting, recorded with every change (default: your user name)",
+        default=cli_actor(),
+        help=f"who is acting, recorded with every change (default: ${USER_ENV}, else your OS"
+        " user name); on a store with users, an enabled user whose role allows the change",
     )
     parser.add_argument(
         "--config", metavar="TOML", help="recon.toml whose [sla] table grades severity and SLA"
@@ -208,6 +267,38 @@ def _filters(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--assignee", help="assigned to")
     parser.add_argument("--run", metavar="RUN_ID", help="found or changed by this run")
     parser.add_argument("--text", help="search txn_ref, evidence and analysts' notes")
+    parser.add_argument(
+        "--breached",
+        action="store_const",
+        const=True,
+        default=None,
+        help="only those past their SLA due time",
+    )
+    parser.add_argument("--channel", help="the channel (APP, WEB, ...), any case")
+    parser.add_argument("--incident", metavar="INCIDENT_ID", help="tagged by this incident")
+    parser.add_argument(
+        "--sort", choices=SORTABLE, metavar="COLUMN", help="order by this column (any column)"
+    )
+    parser.add_argument("--desc", action="store_true", help="with --sort: largest first")
+
+
+def _ids(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "exception_ids",
+        nargs="+",
+        metavar="ID",
+        help="one or more exception ids; - reads them from stdin, one per line",
+    )
+    _expected_version(parser)
+
+
+def _expected_version(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--expected-version",
+        type=int,
+        metavar="N",
+        help="refuse if the exception is no longer at this version (one id only; see `show`)",
+    )
 
 
 def _decimal(text: str) -> Decimal:
@@ -227,12 +318,15 @@ def _guard(handler: Handler) -> Handler:
             check_actor(args.actor)  # one printable line, or refused before anything is read
             return handler(args)
         except ReconError as err:
-            message = terminal_text(f"recon exceptions {args.exceptions_command}: {err}")
-            print(message, file=sys.stderr)
+            _refused(args, str(err))
             return int(ExitCode.FAILED)
 
     run.__doc__ = handler.__doc__
     return run
+
+
+def _refused(args: argparse.Namespace, message: str) -> None:
+    print(terminal_text(f"recon exceptions {args.exceptions_command}: {message}"), file=sys.stderr)
 
 
 def _sla(args: argparse.Namespace) -> SlaPolicy:
@@ -243,36 +337,58 @@ def _as_of(args: argparse.Namespace) -> datetime | None:
     return parse_timestamp(args.as_of) if args.as_of else None
 
 
-def _filter_of(args: argparse.Namespace) -> ExceptionFilter:
-    from recon.store.queries import ExceptionFilter
+def _filter_of(args: argparse.Namespace) -> QueueQuery:
+    """The query the filter options give: a saved view (`--view`, list only) narrowed by
+    every option given, in the order of `--sort`."""
+    from dataclasses import replace
 
+    from recon.store.queries import DEFAULT_SORT, QueueQuery, saved_view
+
+    view = getattr(args, "view", None)
+    base = saved_view(view, args.actor) if view else QueueQuery()
+    given: dict[str, Any] = {
+        "types": tuple(args.type),
+        "subtypes": tuple(args.subtype),
+        "severities": tuple(args.severity),
+        "min_age_hours": args.min_age,
+        "max_age_hours": args.max_age,
+        "min_amount": args.min_amount,
+        "max_amount": args.max_amount,
+        "customer": args.customer,
+        "assignee": args.assignee,
+        "run_id": args.run,
+        "text": args.text,
+        "breached": args.breached,
+        "channel": args.channel,
+        "incident_id": args.incident,
+    }
+    narrowed = {k: v for k, v in given.items() if v not in (None, ())}
     statuses: tuple[str, ...] = tuple(args.status)
-    if "ALL" in statuses:
-        statuses = ()
-    elif not statuses:
-        statuses = ExceptionFilter().statuses
-    return ExceptionFilter(
-        statuses=statuses,
-        types=tuple(args.type),
-        subtypes=tuple(args.subtype),
-        severities=tuple(args.severity),
-        min_age_hours=args.min_age,
-        max_age_hours=args.max_age,
-        min_amount=args.min_amount,
-        max_amount=args.max_amount,
-        customer=args.customer,
-        assignee=args.assignee,
-        run_id=args.run,
-        text=args.text,
-    )
+    if statuses:
+        narrowed["statuses"] = () if "ALL" in statuses else statuses
+    return replace(
+        base, **narrowed, sort=args.sort or DEFAULT_SORT, descending=bool(args.desc)
+    ).checked()
 
 
 def _list(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     from recon.store.queries import list_exceptions
 
+    query = _filter_of(args)
     frame = list_exceptions(
-        args.store, _filter_of(args), as_of=_as_of(args), sla=_sla(args), wait_seconds=args.wait
+        args.store, query, as_of=_as_of(args), sla=_sla(args), wait_seconds=args.wait
     )
+    title = f"{frame.height} exception(s)"
+    if args.page is not None or args.page_size is not None:
+        paged = replace(query, page=args.page or 1, page_size=args.page_size or 50).checked()
+        total, size = frame.height, paged.page_size
+        frame = frame.slice((paged.page - 1) * size, size)
+        first = (paged.page - 1) * size + 1
+        shown = f"rows {first}-{first + frame.height - 1}" if frame.height else "no rows"
+        pages = max(1, -(-total // size))
+        title = f"{total} exception(s); page {paged.page} of {pages}, {shown}"
     if args.format == "csv":
         from recon.store.export import csv_text
 
@@ -280,7 +396,7 @@ def _list(args: argparse.Namespace) -> int:
     elif args.format == "json":
         print(json.dumps([_plain(row) for row in frame.to_dicts()], indent=2))
     else:
-        _print_table(frame.select(QUEUE_COLUMNS), title=f"{frame.height} exception(s)")
+        _print_table(frame.select(QUEUE_COLUMNS), title=title)
     return int(ExitCode.CLEAN)
 
 
@@ -307,36 +423,104 @@ def _show(args: argparse.Namespace) -> int:
     console.print(fields)
     _print_table(detail.source_rows(), title="source rows", console=console)
     _print_table(detail.history, title="history", console=console)
+    if detail.comments is not None and detail.comments.height:
+        _print_table(detail.comments, title="comments", console=console)
+    if detail.attachments is not None and detail.attachments.height:
+        _print_table(detail.attachments, title="attachments", console=console)
     return int(ExitCode.CLEAN)
 
 
-def _assign(args: argparse.Namespace) -> int:
-    done = assign(
+def _bulk(action: str) -> Handler:
+    """The handler of `action` over the ids given (or read from stdin with `-`)."""
+
+    def handler(args: argparse.Namespace) -> int:
+        from recon.store.actions import bulk
+
+        ids = _read_ids(args.exception_ids)
+        versions = None
+        if args.expected_version is not None:
+            if len(ids) != 1:
+                raise ReconError("--expected-version goes with one exception id")
+            versions = {ids[0]: args.expected_version}
+        outcomes = bulk(
+            args.store,
+            ids,
+            action,
+            actor=args.actor,
+            note=args.note,
+            to=getattr(args, "to", None),
+            code=getattr(args, "code", None),
+            expected_versions=versions,
+            wait_seconds=args.wait,
+        )
+        for outcome in outcomes:
+            if outcome.transition is not None:
+                _done(outcome.transition)
+            else:
+                _refused(args, outcome.message)
+        refused = sum(1 for o in outcomes if not o.ok)
+        if len(outcomes) > 1:
+            print(terminal_text(f"{len(outcomes) - refused} applied, {refused} refused"))
+        return int(ExitCode.FAILED if refused else ExitCode.CLEAN)
+
+    handler.__doc__ = f"`recon exceptions {action}` over one or more ids"
+    return handler
+
+
+def _read_ids(given: Sequence[str]) -> list[str]:
+    """The ids given, with `-` replaced by the lines of stdin (blank lines skipped)."""
+    ids: list[str] = []
+    for item in given:
+        if item == "-":
+            ids.extend(line.strip() for line in sys.stdin if line.strip())
+        else:
+            ids.append(item)
+    if not ids:
+        raise ReconError("no exception ids given (stdin was empty)")
+    return ids
+
+
+def _comment(args: argparse.Namespace) -> int:
+    from recon.store.actions import add_comment
+
+    done = add_comment(
         args.store,
         args.exception_id,
-        to=args.to,
+        text=args.text,
         actor=args.actor,
-        note=args.note,
+        expected_version=args.expected_version,
         wait_seconds=args.wait,
     )
     return _done(done)
 
 
-def _resolve(args: argparse.Namespace) -> int:
-    done = resolve(
+def _attach(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from recon.store.actions import add_attachment
+    from recon.store.attachments import DEFAULT_MAX_ATTACHMENT_BYTES, too_large
+
+    limit = load_config(args.config).web.max_attachment_bytes if args.config else None
+    limit = DEFAULT_MAX_ATTACHMENT_BYTES if limit is None else limit
+    path = Path(args.file)
+    name = args.name or path.name
+    try:
+        size = path.stat().st_size
+        if size > limit:  # refused before reading a file that cannot be stored
+            raise too_large(name, size, limit)
+        content = path.read_bytes()
+    except OSError as err:
+        raise ReconError(f"cannot read {args.file}: {err.strerror or err}") from None
+    done = add_attachment(
         args.store,
         args.exception_id,
-        code=args.code,
-        note=args.note,
+        name=name,
+        content=content,
+        content_type=args.content_type,
         actor=args.actor,
+        max_bytes=limit,
+        expected_version=args.expected_version,
         wait_seconds=args.wait,
-    )
-    return _done(done)
-
-
-def _reopen(args: argparse.Namespace) -> int:
-    done = reopen(
-        args.store, args.exception_id, note=args.note, actor=args.actor, wait_seconds=args.wait
     )
     return _done(done)
 
@@ -366,7 +550,7 @@ def _done(change: Transition) -> int:
     print(
         terminal_text(
             f"{change.exception_id}: {change.from_status} -> {change.to_status}"
-            f" by {change.actor} ({change.note})"
+            f" by {change.actor} ({change.note}); version {change.version}"
         )
     )
     return int(ExitCode.CLEAN)
@@ -420,7 +604,14 @@ def _detail_json(detail: ExceptionDetail) -> dict[str, Any]:
         "history": [_plain(r) for r in detail.history.to_dicts()],
         "runs_seen": list(detail.runs_seen),
         "incidents": list(detail.incidents),
+        "version": detail.version,
+        "comments": _rows(detail.comments),
+        "attachments": _rows(detail.attachments),
     }
+
+
+def _rows(frame: pl.DataFrame | None) -> list[dict[str, Any]]:
+    return [] if frame is None else [_plain(r) for r in frame.to_dicts()]
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from recon.errors import PermissionDenied
 if TYPE_CHECKING:
     from recon.store.users import User
 
+ROLES = ("viewer", "analyst", "approver", "admin")  # least to most
 ACTIONS = (
     "view",
     "assign",
@@ -34,7 +35,7 @@ _ANALYST = _VIEWER | {"assign", "resolve", "reopen", "comment", "attach", "propo
 _APPROVER = _ANALYST | {"approve", "reject"}
 _ADMIN = frozenset(ACTIONS)
 
-GRANTS: dict[str, frozenset[str]] = {
+GRANTS: dict[str, frozenset[str]] = {  # by role, in the order of ROLES
     "viewer": _VIEWER,
     "analyst": _ANALYST,
     "approver": _APPROVER,

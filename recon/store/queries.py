@@ -24,20 +24,26 @@ from recon.errors import StoreError, UnknownExceptionError
 from recon.sql import load_sql, quote_ident, run_statements
 from recon.store.aging import age_exceptions
 from recon.store.lock import DEFAULT_WAIT_SECONDS
+from recon.store.queue_columns import DEFAULT_SORT, SORTABLE, UNASSIGNED, VIEW_NAMES
 from recon.store.reading import readable_store
 from recon.store.statuses import OPEN_STATUSES
 
-UNASSIGNED = "unassigned"  # the assignee filter for "nobody holds it"
+__all__ = [
+    "DEFAULT_SORT",
+    "MAX_PAGE_SIZE",
+    "SAVED_VIEWS",
+    "SORTABLE",
+    "UNASSIGNED",
+    "ExceptionDetail",
+    "ExceptionFilter",
+    "QueuePage",
+    "QueueQuery",
+    "exception_detail",
+    "list_exceptions",
+    "queue_page",
+    "saved_view",
+]
 
-# every column of a queue row, in order; each may be sorted by (queue.sql)
-SORTABLE: tuple[str, ...] = (
-    "exception_id", "type", "subtype", "txn_ref", "related_txn_ref", "customer_id",
-    "account_id", "amount", "currency", "detected_at", "evidence", "proposed_action",
-    "compensation", "status", "first_seen_run", "last_seen_run", "event_at", "channel",
-    "age_hours", "severity", "sla_due_at", "sla_breached", "assignee", "resolution_code",
-    "resolution_note", "closed_at", "version",
-)  # fmt: skip
-DEFAULT_SORT = "sla_due_at"  # most urgent first
 MAX_PAGE_SIZE = 1000
 
 
@@ -135,6 +141,7 @@ SAVED_VIEWS: dict[str, Callable[[str], QueueQuery]] = {
     "breached": lambda user: QueueQuery(breached=True),
     "unassigned-high": lambda user: QueueQuery(assignee=UNASSIGNED, severities=("HIGH",)),
 }
+assert tuple(SAVED_VIEWS) == VIEW_NAMES
 
 
 @dataclass(frozen=True)

@@ -21,15 +21,29 @@ from recon.sql import load_sql, run_statements
 from recon.store import audit, passwords, permissions
 from recon.store.actor import check_actor, os_user
 from recon.store.lock import DEFAULT_WAIT_SECONDS
+from recon.store.permissions import ROLES
 from recon.store.reading import readable_store
 from recon.store.session import store_change
-
-ROLES = ("viewer", "analyst", "approver", "admin")
 
 # a user name is typed in commands and shown in pages and logs: keep it plain
 NAME_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._@-]{0,63}")
 RESERVED_NAMES = frozenset({"unassigned"})  # the queue's "nobody holds it" filter value
 SUBJECT_PREFIX = "user:"  # events.exception_id of an event about a user
+
+__all__ = [
+    "ROLES",
+    "User",
+    "acting_user",
+    "add_user",
+    "authenticate",
+    "check_name",
+    "check_role",
+    "disable_user",
+    "get_user",
+    "list_users",
+    "set_password",
+    "store_has_users",
+]
 
 
 @dataclass(frozen=True)
