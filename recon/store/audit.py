@@ -34,6 +34,7 @@ from recon.sql import load_sql, run_statements
 from recon.store.lock import DEFAULT_WAIT_SECONDS, attached_store
 
 CHAIN_VERSION = 3  # the store schema that brought the chain (audit_v3.sql)
+ATTACHMENTS_VERSION = 4  # the store schema that brought attachments (team_v4.sql)
 
 GENESIS = "0" * 64
 LINKS = "_audit_links"  # the Arrow table of computed links, registered while it is written
@@ -212,7 +213,7 @@ def verify(con: duckdb.DuckDBPyConnection, published: Sequence[PublishedHead] = 
     event_break, event_hashes = _verify_events(events)
     runs = _run_records(con, 0)
     run_break = _verify_runs(runs, event_hashes) or _runs_of_events(events, runs)
-    breaks = [b for b in (event_break, run_break) if b is not None]
+    breaks = [b for b in (event_break, run_break, _verify_attachments(con)) if b is not None]
     breaks.extend(_check_published(runs, published))
     return Verdict(
         events=int(heads["events"]),
@@ -250,6 +251,7 @@ class LogFilter:
     until: datetime | None = None  # exclusive
     exception_id: str | None = None
     run_id: str | None = None
+    action: str | None = None  # e.g. COMMENTED, USER_ADDED (any case)
 
 
 def audit_log(
@@ -270,6 +272,7 @@ def audit_log(
                 "until": f.until,
                 "exception_id": f.exception_id,
                 "run_id": f.run_id,
+                "action": f.action,
             },
         ).pl()
 
@@ -350,6 +353,32 @@ def _verify_runs(runs: list[dict], event_hashes: set[str]) -> Break | None:
                 " recorded up to that run were changed, re-hashed or deleted",
             )
         expected_prev, expected_no = run["hash"], no + 1
+    return None
+
+
+def _verify_attachments(con: duckdb.DuckDBPyConnection) -> Break | None:
+    """Every attachment still has the content its ATTACHED event recorded (name and
+    SHA-256 are in the chained note); the content itself is not in the chain."""
+    version = con.execute(load_sql("recon.store", "audit_version")).fetchone()
+    if not version or version[0] is None or int(version[0]) < ATTACHMENTS_VERSION:
+        return None
+    for attachment_id, exception_id, name, stored, actual, event_id, action, note in con.execute(
+        load_sql("recon.store", "audit_attachments")
+    ).fetchall():
+        where = f"attachment {attachment_id} ({exception_id}, {name})"
+        if actual != stored:
+            return Break(
+                "attachments", where, "changed",
+                f"its content no longer has the SHA-256 it was stored with ({stored}): the"
+                " file was replaced after it was attached",
+            )  # fmt: skip
+        recorded = f"sha256 {stored}"
+        if action != "ATTACHED" or event_id != exception_id or recorded not in (note or ""):
+            return Break(
+                "attachments", where, "changed",
+                "its ATTACHED event does not record this file and SHA-256: the attachment"
+                " row was changed or added after the event",
+            )  # fmt: skip
     return None
 
 

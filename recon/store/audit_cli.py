@@ -13,7 +13,7 @@ import csv
 import json
 import sys
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -67,10 +67,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     log.add_argument(
         "--since",
         metavar="TIMESTAMP",
-        help="events at or after this ISO 8601 time (UTC if no offset)",
+        help="events at or after this ISO 8601 time (UTC if no offset), or today / yesterday"
+        " (from midnight on this machine's clock)",
     )
     log.add_argument(
-        "--until", metavar="TIMESTAMP", help="events before this ISO 8601 time (UTC if no offset)"
+        "--until",
+        metavar="TIMESTAMP",
+        help="events before this ISO 8601 time (UTC if no offset), or today / yesterday",
+    )
+    log.add_argument(
+        "--action",
+        help="only events of this action (ASSIGNED, REASSIGNED, RESOLVED, COMMENTED, ATTACHED,"
+        " USER_ADDED, ...)",
     )
     log.add_argument("--exception", metavar="EX-...", help="only this exception's events")
     log.add_argument("--run", metavar="RUN_ID", help="only the events of this run")
@@ -137,10 +145,11 @@ def _log(args: argparse.Namespace) -> int:
 
     filters = LogFilter(
         actor=args.actor,
-        since=parse_timestamp(args.since) if args.since else None,
-        until=parse_timestamp(args.until) if args.until else None,
+        since=_moment(args.since),
+        until=_moment(args.until),
         exception_id=args.exception,
         run_id=args.run,
+        action=args.action,
     )
     frame = audit_log(args.store, filters, wait_seconds=args.wait)
     rows = frame.to_dicts()
@@ -154,6 +163,22 @@ def _log(args: argparse.Namespace) -> int:
     else:
         _print_table(frame.columns, rows)
     return INTACT
+
+
+DAYS_BACK = {"today": 0, "yesterday": 1}
+
+
+def _moment(text: str | None, *, now: datetime | None = None) -> datetime | None:
+    """An ISO 8601 time (UTC without an offset), or `today` / `yesterday`: that day's
+    midnight in this machine's local time zone ("who did what today")."""
+    if not text:
+        return None
+    word = text.strip().lower()
+    if word in DAYS_BACK:
+        local = (now or datetime.now(UTC)).astimezone()
+        midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
+        return midnight - timedelta(days=DAYS_BACK[word])
+    return parse_timestamp(text)
 
 
 def _json_value(value: Any) -> Any:

@@ -8,4 +8,5 @@ WHERE ($actor::VARCHAR IS NULL OR lower(actor) = lower($actor::VARCHAR))
   AND ($until::TIMESTAMPTZ IS NULL OR changed_at < $until::TIMESTAMPTZ)
   AND ($exception_id::VARCHAR IS NULL OR exception_id = $exception_id::VARCHAR)
   AND ($run_id::VARCHAR IS NULL OR run_id = $run_id::VARCHAR)
+  AND ($action::VARCHAR IS NULL OR action = upper($action::VARCHAR))
 ORDER BY event_no;
