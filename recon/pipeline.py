@@ -171,6 +171,7 @@ def keep_and_publish(
             staged = landing.staging_dir(out_dir, run.run_id)
             with _timed(timings, "remedies", say):
                 propose_remedies(con)
+                store.keep_suggestions(con, run)  # in the store's open transaction
             summary = RunSummary(
                 run=run,
                 finished_at=datetime.now(UTC),

@@ -7,10 +7,12 @@ the analysts' view and tools.
 
 from recon.store.actor import check_actor, default_actor
 from recon.store.record import record_failed_run, record_run, recording, run_recorded
+from recon.store.suggestions import keep_suggestions
 
 __all__ = [
     "check_actor",
     "default_actor",
+    "keep_suggestions",
     "record_failed_run",
     "record_run",
     "recording",

@@ -25,7 +25,7 @@ from recon.errors import StoreError
 from recon.faults import pause_at
 from recon.model import RunInfo, StoreOutcome
 from recon.sql import load_sql, run_statements
-from recon.store import audit
+from recon.store import audit, double_credit
 from recon.store.actor import check_actor, os_user
 from recon.store.aging import age_exceptions
 from recon.store.evidence import match_evidence
@@ -108,6 +108,7 @@ def recording(
                 run_statements(con, load_sql("recon.store", "new_run_events"), changes)
                 audit.append_events(con)
                 run_statements(con, load_sql("recon.store", "apply_run"), changes)
+                double_credit.raise_alerts(con, changes)
                 _insert_run_rows(con, run, actor=actor, now=now, timings=timings)
                 outcome = _outcome(con, run.run_id)
                 age_exceptions(con, now, sla)
