@@ -111,3 +111,5 @@ class RunSummary:
     outcome: StoreOutcome | None = None
     timings: Mapping[str, float] = field(default_factory=lambda: MappingProxyType({}))
     error: str | None = None  # set when the run could not reconcile (exit 2)
+    # the working database's memory limit, threads and spill (recon/resources.py)
+    resources: Mapping[str, object] = field(default_factory=lambda: MappingProxyType({}))

@@ -10,7 +10,7 @@ import logging
 import secrets
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -19,7 +19,7 @@ from types import MappingProxyType
 
 import duckdb
 
-from recon import findings, ingest, publish, remedies, store
+from recon import findings, ingest, publish, remedies, resources, store
 from recon.config import Config, PrivacyPolicy, SlaPolicy
 from recon.db import connect
 from recon.errors import ReconError, TerminalError, TooManyBadRows
@@ -64,15 +64,17 @@ def open_work_db(
 ) -> duckdb.DuckDBPyConnection:
     """The working database of one run: in memory, or a file when steps run as separate tasks.
 
-    Beyond `memory_limit` DuckDB spills to `spill_dir`, so memory stays bounded as data grows.
+    Beyond `memory_limit` (without one, a limit picked for the machine: recon/resources.py)
+    DuckDB spills to `spill_dir`, so memory stays bounded as data grows.
     Every output and every order-dependent step sorts explicitly, so DuckDB is free not to
     keep insertion order: under a tight limit that spills less (10M transfers in 2GB: 102 s
     against 108-112 s).
     """
+    chosen = resources.choose(config.memory_limit, config.threads)
     con = connect(
         path or ":memory:",
-        memory_limit=config.memory_limit,
-        threads=config.threads,
+        memory_limit=chosen.memory_limit,
+        threads=chosen.threads,
         temp_directory=spill_dir,
     )
     con.execute("SET preserve_insertion_order = false")
@@ -144,6 +146,7 @@ def keep_and_publish(
     timings: dict[str, float] | None = None,
     progress: Progress | None = None,
     privacy: PrivacyPolicy | None = None,
+    used: Mapping[str, object] | None = None,
 ) -> Landed:
     """Keep the findings, propose remedies and write the outputs, as one landing.
 
@@ -177,6 +180,7 @@ def keep_and_publish(
                 finished_at=datetime.now(UTC),
                 outcome=outcome,
                 timings=MappingProxyType(dict(timings)),
+                resources=MappingProxyType(dict(used or {})),
             )
             with _timed(timings, "publish", say):
                 outputs = publish.write_outputs(staged, con, summary, privacy)
@@ -252,10 +256,13 @@ def run_reconciliation(
         params=MappingProxyType(run_parameters(config, None)),
         incident_id=incident_id,
     )
+    chosen = resources.choose(config.memory_limit, config.threads)
+    spill = resources.SpillMeter()
+    say(f"working memory {chosen.memory_limit}, {chosen.threads} thread(s); beyond it, disk")
     with work_connection(config, work_db) as con:
         try:
             landing.check_out_dir(out_dir)
-            with _timed(timings, "read", say):
+            with _timed(timings, "read", say), _sampled(spill, con):
                 try:
                     ingested = read_and_validate(con, Path(data_dir), config, progress=say)
                 except TooManyBadRows as err:  # still report what was read
@@ -270,7 +277,7 @@ def run_reconciliation(
                 params=MappingProxyType(run_parameters(config, params)),
             )
             pause_at("read")
-            with _timed(timings, "find", say):
+            with _timed(timings, "find", say), _sampled(spill, con):
                 find_breaks(con, params)
             pause_at("find")
             with _timed(timings, "keep", say):
@@ -283,15 +290,22 @@ def run_reconciliation(
                     timings=timings,
                     progress=say,
                     privacy=config.privacy,
+                    used=spill.report(chosen),
                 )
             code = ExitCode.FINDINGS if landed.outcome.open_total else ExitCode.CLEAN
             return RunResult(run_id, code, out_dir, landed.summary, landed.outputs)
         except ReconError as err:
-            return _failed(out_dir, con, store_path, run, timings, str(err), config.privacy)
+            return _failed(
+                out_dir, con, store_path, run, timings, str(err), config.privacy,
+                spill.report(chosen),
+            )  # fmt: skip
         except Exception as err:  # a crash is still a run that could not reconcile
             log.debug("run %s crashed", run_id, exc_info=True)  # shown with --debug
             message = f"internal error: {type(err).__name__}: {err}"
-            return _failed(out_dir, con, store_path, run, timings, message, config.privacy)
+            return _failed(
+                out_dir, con, store_path, run, timings, message, config.privacy,
+                spill.report(chosen),
+            )  # fmt: skip
 
 
 def record_failure(
@@ -315,6 +329,7 @@ def _failed(
     timings: dict[str, float],
     error: str,
     privacy: PrivacyPolicy | None = None,
+    used: Mapping[str, object] | None = None,
 ) -> RunResult:
     """Record and report a run that could not reconcile: the findings and OUT stay as they
     were; the failure report goes to `<OUT>.failed` (removed when a later run lands)."""
@@ -323,6 +338,7 @@ def _failed(
         finished_at=datetime.now(UTC),
         timings=MappingProxyType(dict(timings)),
         error=error,
+        resources=MappingProxyType(dict(used or {})),
     )
     try:
         store.record_failed_run(store_path, run, error)
@@ -350,6 +366,18 @@ def work_connection(
             yield con
         finally:
             con.close()
+
+
+@contextmanager
+def _sampled(spill: resources.SpillMeter, con: duckdb.DuckDBPyConnection) -> Iterator[None]:
+    """Note what the step left spilled, also when it failed (its figure is in the report)."""
+    try:
+        yield
+    finally:
+        try:
+            spill.sample(con)
+        except duckdb.Error:  # a connection a failure left unusable reports no spill
+            pass
 
 
 @contextmanager

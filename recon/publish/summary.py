@@ -168,6 +168,7 @@ def _document(
             ],
             "parameters": run.params,
             "timings": {k: round(float(v), 3) for k, v in summary.timings.items()},
+            "resources": dict(summary.resources),
             # the store's audit chain head once this run is recorded (docs/store.md)
             "audit_head": outcome.audit_head if outcome else None,
         }

@@ -1,0 +1,90 @@
+"""How much of the machine a run's working database may use, and how much disk it spilled.
+
+Without `memory_limit`, DuckDB would take 80% of the machine's memory: 11 GB for a 10M-transfer
+day on a 24 GB machine, half the machine for one batch. recon instead gives the working
+database 1 GB per DuckDB thread (at least 1 GB, at most a quarter of the memory it can see,
+cgroup limits included); beyond that DuckDB spills to a temporary folder. Measured on a 2-core
+machine: 10M transfers run in a 2 GB limit at a peak RSS of 2.4 GB (docs/benchmarks.md).
+What was chosen, and why, is written into summary.json (`resources`).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from recon.sql import load_sql
+
+GB = 1000**3  # DuckDB's "GB" (its "GiB" is 1024**3)
+PER_THREAD = 1 * GB
+FLOOR = 1 * GB
+SHARE = 4  # at most 1/SHARE of the memory the process can see
+
+
+@dataclass(frozen=True)
+class WorkResources:
+    """The limits a run's working database gets, and where each came from."""
+
+    memory_limit: str
+    threads: int
+    chosen_by: str  # "recon.toml" or how the automatic limit was worked out
+
+    def report(self) -> dict[str, object]:
+        return {
+            "memory_limit": self.memory_limit,
+            "threads": self.threads,
+            "chosen_by": self.chosen_by,
+        }
+
+
+def choose(memory_limit: str | None, threads: int | None) -> WorkResources:
+    """The configured limits, or the automatic ones for this machine."""
+    workers = threads or os.cpu_count() or 1
+    if memory_limit:
+        return WorkResources(memory_limit, workers, "memory_limit in the configuration")
+    visible = visible_memory()
+    limit = max(FLOOR, min(workers * PER_THREAD, visible // SHARE))
+    mb = limit // 1000**2
+    return WorkResources(
+        f"{mb}MB",
+        workers,
+        f"automatic: 1 GB for each of {workers} DuckDB thread(s), at least 1 GB and at most"
+        f" a quarter of the {visible / GB:.1f} GB this process can see; set memory_limit"
+        " to change it",
+    )
+
+
+def visible_memory() -> int:
+    """Bytes of memory this process may use: the machine's, or its cgroup's limit if lower."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    for path in ("/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes"):
+        try:
+            text = Path(path).read_text(encoding="ascii").strip()
+        except OSError:
+            continue
+        if text.isdigit():
+            total = min(total, int(text))
+    return total
+
+
+class SpillMeter:
+    """The most the working database had spilled to its temporary folder, sampled between
+    steps (a spill that grows and shrinks within one step is seen only as it stood at its end)."""
+
+    def __init__(self) -> None:
+        self.peak_bytes = 0
+        self.folder: str | None = None
+
+    def sample(self, con: duckdb.DuckDBPyConnection) -> None:
+        row = con.execute(load_sql("recon", "spilled")).fetchone()
+        self.peak_bytes = max(self.peak_bytes, int(row[0]) if row else 0)
+        if self.folder is None:
+            folder = con.execute(load_sql("recon", "spill_folder")).fetchone()
+            self.folder = str(folder[0]) if folder and folder[0] else None
+
+    def report(self, chosen: WorkResources) -> dict[str, object]:
+        """What summary.json says under `resources`."""
+        return {**chosen.report(), "spill_folder": self.folder, "spill_peak_bytes": self.peak_bytes}

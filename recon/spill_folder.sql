@@ -1,0 +1,2 @@
+-- The folder the working database spills to (resources.py).
+SELECT current_setting('temp_directory');
