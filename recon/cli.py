@@ -156,9 +156,10 @@ def _command_groups() -> list[Any]:
     from recon.sample.cli import register as generate
     from recon.store.audit_cli import register as audit
     from recon.store.commands import register as exceptions
+    from recon.store.proposals_cli import register as proposals
     from recon.store.users_cli import register as users
 
-    groups = [exceptions, users, audit, generate]
+    groups = [exceptions, proposals, users, audit, generate]
     try:
         from flows.cli import register as flows
     except ModuleNotFoundError as err:  # flows/ ships beside recon/; absent in a bare install

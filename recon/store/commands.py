@@ -29,6 +29,7 @@ from recon.store.actions import Transition
 from recon.store.actor import USER_ENV, cli_actor
 from recon.store.export import EXPORT_FORMATS, export_exceptions
 from recon.store.lock import DEFAULT_WAIT_SECONDS
+from recon.store.proposals_cli import print_alerts_line, print_remedies, remedies_json
 from recon.store.queue_columns import SORTABLE, VIEW_NAMES
 from recon.store.statuses import RESOLUTION_CODES, STATUSES
 
@@ -397,6 +398,7 @@ def _list(args: argparse.Namespace) -> int:
         print(json.dumps([_plain(row) for row in frame.to_dicts()], indent=2))
     else:
         _print_table(frame.select(QUEUE_COLUMNS), title=title)
+        print_alerts_line(args.store, wait_seconds=args.wait)
     return int(ExitCode.CLEAN)
 
 
@@ -410,7 +412,8 @@ def _show(args: argparse.Namespace) -> int:
         args.store, args.exception_id, as_of=_as_of(args), sla=_sla(args), wait_seconds=args.wait
     )
     if args.format == "json":
-        print(json.dumps(_detail_json(detail), indent=2))
+        remedies = remedies_json(args.store, args.exception_id, wait_seconds=args.wait)
+        print(json.dumps({**_detail_json(detail), **remedies}, indent=2))
         return int(ExitCode.CLEAN)
     console = Console(file=sys.stdout, width=max(160, Console().width))
     fields = Table(title=_text(f"exception {args.exception_id}"), show_header=False)
@@ -427,6 +430,7 @@ def _show(args: argparse.Namespace) -> int:
         _print_table(detail.comments, title="comments", console=console)
     if detail.attachments is not None and detail.attachments.height:
         _print_table(detail.attachments, title="attachments", console=console)
+    print_remedies(console, args.store, args.exception_id, wait_seconds=args.wait)
     return int(ExitCode.CLEAN)
 
 

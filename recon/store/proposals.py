@@ -220,14 +220,16 @@ def approve(
     note: str | None = None,
     expected_version: int | None = None,
     thresholds: ApprovalPolicy | None = None,
+    kind: str | None = None,
     now: datetime | None = None,
     wait_seconds: float = DEFAULT_WAIT_SECONDS,
 ) -> Proposal:
     """Approve a PROPOSED proposal, as `actor`, if `check_approval` lets them. `thresholds`
-    is the config's `[approvals]` (pass `config.approvals`)."""
+    is the config's `[approvals]` (pass `config.approvals`); `kind`, when given, refuses a
+    proposal of the other kind."""
     return _decide(
         store_path, proposal_id, APPROVED, actor=actor, note=note,
-        expected_version=expected_version, thresholds=thresholds, now=now,
+        expected_version=expected_version, thresholds=thresholds, kind=kind, now=now,
         wait_seconds=wait_seconds,
     )  # fmt: skip
 
@@ -240,6 +242,7 @@ def reject(
     note: str,
     expected_version: int | None = None,
     thresholds: ApprovalPolicy | None = None,
+    kind: str | None = None,
     now: datetime | None = None,
     wait_seconds: float = DEFAULT_WAIT_SECONDS,
 ) -> Proposal:
@@ -248,7 +251,7 @@ def reject(
         raise StoreError(f"rejecting {proposal_id} needs a note saying why (--note)")
     return _decide(
         store_path, proposal_id, REJECTED, actor=actor, note=note,
-        expected_version=expected_version, thresholds=thresholds, now=now,
+        expected_version=expected_version, thresholds=thresholds, kind=kind, now=now,
         wait_seconds=wait_seconds,
     )  # fmt: skip
 
@@ -260,6 +263,7 @@ def post(
     actor: str,
     posting_ref: str,
     expected_version: int | None = None,
+    kind: str | None = None,
     now: datetime | None = None,
     wait_seconds: float = DEFAULT_WAIT_SECONDS,
 ) -> Proposal:
@@ -272,7 +276,7 @@ def post(
         store_path, owner=f"{actor}: post {proposal_id}", wait_seconds=wait_seconds
     ) as con:
         _acting(con, actor, "post")
-        proposal = _get(con, store_path, proposal_id)
+        proposal = _get(con, store_path, proposal_id, kind)
         _check_version(proposal, expected_version)
         _check_state(proposal, APPROVED, "posted")
         _event(
@@ -338,6 +342,28 @@ def alerts(
         )
 
 
+def remedies_of(
+    store_path: str | Path,
+    exception_id: str,
+    *,
+    wait_seconds: float = DEFAULT_WAIT_SECONDS,
+) -> dict[str, list]:
+    """Everything about one exception's remedies, read at once (the exception page, `recon
+    exceptions show`): `suggestions` (as `suggestions_for`), `proposals` (Proposal, oldest
+    first) and `alerts` (as `alerts`)."""
+    with readable_store(store_path, wait_seconds=wait_seconds) as con:
+        return {
+            "suggestions": _suggestions(con, exception_id),
+            "proposals": _list(con, exception_id=exception_id),
+            "alerts": _dicts(
+                con.execute(
+                    load_sql("recon.store", "alerts_list"),
+                    {"exception_id": exception_id, "active_only": False},
+                )
+            ),
+        }
+
+
 def acknowledge_alert(
     store_path: str | Path,
     exception_id: str,
@@ -391,6 +417,7 @@ def _decide(
     note: str | None,
     expected_version: int | None,
     thresholds: ApprovalPolicy | None,
+    kind: str | None,
     now: datetime | None,
     wait_seconds: float,
 ) -> Proposal:
@@ -402,7 +429,7 @@ def _decide(
         store_path, owner=f"{actor}: {verb[:-1]} {proposal_id}", wait_seconds=wait_seconds
     ) as con:
         user = users.acting_user(con, actor)
-        proposal = _get(con, store_path, proposal_id)
+        proposal = _get(con, store_path, proposal_id, kind)
         _check_version(proposal, expected_version)
         _check_state(proposal, PROPOSED, verb)
         status, resolver, _next = _context(con, store_path, proposal.exception_id)
@@ -450,7 +477,13 @@ def _context(
     return row[0], row[1], int(row[2])
 
 
-def _get(con: duckdb.DuckDBPyConnection, store_path: str | Path, proposal_id: str) -> Proposal:
+def _get(
+    con: duckdb.DuckDBPyConnection,
+    store_path: str | Path,
+    proposal_id: str,
+    kind: str | None = None,
+) -> Proposal:
+    """The proposal; StoreError when there is none (or, `kind` given, of another kind)."""
     rows = _dicts(
         con.execute(load_sql("recon.store", "proposal_get"), {"proposal_id": proposal_id})
     )
@@ -459,7 +492,10 @@ def _get(con: duckdb.DuckDBPyConnection, store_path: str | Path, proposal_id: st
             f"{store_path}: no proposal {proposal_id!r} (see `recon corrections list` and"
             " `recon compensation list`)"
         )
-    return _proposal(rows[0])
+    found = _proposal(rows[0])
+    if kind is not None and found.kind != _kind(kind):
+        raise StoreError(f"{proposal_id} is a {found.kind.lower()}, not a {_kind(kind).lower()}")
+    return found
 
 
 def _list(
