@@ -158,8 +158,9 @@ def _command_groups() -> list[Any]:
     from recon.store.commands import register as exceptions
     from recon.store.proposals_cli import register as proposals
     from recon.store.users_cli import register as users
+    from recon.web.cli import register as serve
 
-    groups = [exceptions, proposals, users, audit, generate]
+    groups = [exceptions, proposals, users, audit, generate, serve]
     try:
         from flows.cli import register as flows
     except ModuleNotFoundError as err:  # flows/ ships beside recon/; absent in a bare install

@@ -1,0 +1,157 @@
+"""How the app answers when something goes wrong: a page a person can act on, never a stack
+trace. Each library error maps to one status; htmx requests get the message as a fragment
+swapped into the page's message area."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.exceptions import HTTPException
+
+from recon.errors import (
+    ClaimedError,
+    IllegalTransitionError,
+    PermissionDenied,
+    ReconError,
+    StaleVersionError,
+    StoreBusyError,
+    UnknownExceptionError,
+    one_line,
+)
+from recon.web.guards import CsrfRefused, LoginRequired, back_link, settings_of
+from recon.web.headers import SECURITY_HEADERS, BodyTooLarge
+
+log = logging.getLogger("recon.web")
+
+BUSY_MESSAGE = "A reconciliation run is committing the store; try again in a few seconds."
+
+# library error -> (status, title)
+_STATUS: list[tuple[type[Exception], int, str]] = [
+    (PermissionDenied, 403, "Not allowed"),
+    (StaleVersionError, 409, "Changed by someone else"),
+    (ClaimedError, 409, "Held by someone else"),
+    (IllegalTransitionError, 409, "Not possible in this status"),
+    (UnknownExceptionError, 404, "Not found"),
+    (ReconError, 400, "Cannot do that"),
+]
+
+
+def is_htmx(request: Request) -> bool:
+    return request.headers.get("hx-request") == "true"
+
+
+def error_page(
+    request: Request,
+    status: int,
+    title: str,
+    message: str,
+    *,
+    headers: dict[str, str] | None = None,
+    hint: str = "",
+) -> Response:
+    pages = request.app.state.pages
+    context = {
+        "title": title,
+        "message": message,
+        "status": status,
+        "hint": hint,
+        "back": back_link(request),
+    }
+    if is_htmx(request):
+        html = pages.render("_message.html", kind="error", **context)
+        return HTMLResponse(
+            html,
+            status_code=status,
+            headers={**(headers or {}), "HX-Retarget": "#messages", "HX-Reswap": "innerHTML"},
+        )
+    return pages.page(request, "error.html", context, status_code=status, headers=headers)
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on `app`."""
+
+    async def library_error(request: Request, err: Exception) -> Response:
+        for kind, status, title in _STATUS:
+            if isinstance(err, kind):
+                hint = ""
+                if isinstance(err, StaleVersionError):
+                    hint = "Nothing was changed. Reload the page to see the current state."
+                return error_page(request, status, title, one_line(err), hint=hint)
+        raise err  # pragma: no cover - every ReconError matches the last entry
+
+    async def busy(request: Request, err: Exception) -> Response:
+        retry = str(settings_of(request).busy_retry_seconds)
+        return error_page(
+            request,
+            503,
+            "The store is busy",
+            BUSY_MESSAGE,
+            headers={"Retry-After": retry},
+            hint=one_line(err),
+        )
+
+    async def csrf(request: Request, err: Exception) -> Response:
+        return error_page(
+            request,
+            403,
+            "Form refused",
+            "missing or wrong CSRF token",
+            hint="Reload the page and send the form again.",
+        )
+
+    async def login(request: Request, err: Exception) -> Response:
+        assert isinstance(err, LoginRequired)
+        target = request.url.path if request.method == "GET" else "/"
+        if request.method == "GET" and request.url.query:
+            target += "?" + request.url.query
+        url = f"/login?why={err.why}&next={quote(target, safe='')}"
+        if is_htmx(request):
+            return Response(status_code=204, headers={"HX-Redirect": url})
+        return RedirectResponse(url, status_code=303)
+
+    async def too_large(request: Request, err: Exception) -> Response:
+        limit = settings_of(request).max_upload_bytes // (1024 * 1024)
+        return error_page(request, 413, "Too large", f"At most {limit} MB per upload.")
+
+    async def http_error(request: Request, err: Exception) -> Response:
+        assert isinstance(err, HTTPException)
+        titles = {404: "Not found", 405: "Not allowed here"}
+        message = {404: "There is no such page."}.get(err.status_code, str(err.detail))
+        return error_page(
+            request, err.status_code, titles.get(err.status_code, "Error"), message,
+            headers=dict(err.headers or {}),
+        )  # fmt: skip
+
+    async def bad_form(request: Request, err: Exception) -> Response:
+        assert isinstance(err, RequestValidationError)
+        fields = sorted({str(e.get("loc", ("", "?"))[-1]) for e in err.errors()})
+        return error_page(
+            request, 400, "Incomplete form", f"Check the field(s): {', '.join(fields)}."
+        )
+
+    async def crash(request: Request, err: Exception) -> Response:
+        log.exception("internal error on %s %s", request.method, request.url.path)
+        response = error_page(
+            request,
+            500,
+            "Internal error",
+            f"internal error: {type(err).__name__}. Nothing more is shown here; the server"
+            " log has the details.",
+        )
+        for name, value in SECURITY_HEADERS.items():  # sent outside the header middleware
+            response.headers[name] = value
+        response.headers["cache-control"] = "no-store"
+        return response
+
+    app.add_exception_handler(ReconError, library_error)
+    app.add_exception_handler(StoreBusyError, busy)
+    app.add_exception_handler(CsrfRefused, csrf)
+    app.add_exception_handler(LoginRequired, login)
+    app.add_exception_handler(BodyTooLarge, too_large)
+    app.add_exception_handler(HTTPException, http_error)
+    app.add_exception_handler(RequestValidationError, bad_form)
+    app.add_exception_handler(Exception, crash)

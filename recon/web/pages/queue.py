@@ -1,0 +1,221 @@
+"""The queue: filters as a GET form, sort by column, pages, saved views, bulk actions.
+
+Without JavaScript every control is a plain link or form; with htmx the filter form, the
+sort headers and the pager refresh only the results (`#queue-results`) and push the URL, and
+"Take" assigns one row in place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import Response
+
+from recon.errors import StoreError
+from recon.store import actions, queries
+from recon.store.statuses import OPEN_STATUSES, RESOLUTION_CODES, STATUSES
+from recon.store.users import User
+from recon.web.failures import is_htmx
+from recon.web.guards import current_user, may, require, settings_of
+from recon.web.library import call
+from recon.web.views import masker
+
+router = APIRouter()
+
+Me = Annotated[User, Depends(current_user)]
+
+SEVERITIES = ("HIGH", "MEDIUM", "LOW")
+TYPES = ("DUPLICATE_DEBIT", "HALF_COMPLETED", "AMOUNT_MISMATCH", "INVOICE")
+VIEWS = {"mine": "My items", "breached": "Breached", "unassigned-high": "Unassigned HIGH"}
+# the queue's columns: (key, heading); a heading links to sort by it when SORTABLE has it
+COLUMNS = (
+    ("exception_id", "Exception"),
+    ("type", "Type"),
+    ("subtype", "Subtype"),
+    ("txn_ref", "Txn ref"),
+    ("customer_id", "Customer"),
+    ("channel", "Channel"),
+    ("amount", "Amount"),
+    ("status", "Status"),
+    ("severity", "Severity"),
+    ("age_hours", "Age (h)"),
+    ("sla_due_at", "SLA due"),
+    ("assignee", "Assignee"),
+)
+
+
+class BadFilter(StoreError):
+    """A filter value that is not what its field takes (an amount that is not a number)."""
+
+
+def query_from(params: Any, me: User, page_size: int) -> tuple[queries.QueueQuery, dict]:
+    """The QueueQuery a GET form asks for, and the form's values to show back in it."""
+    view = params.get("view") or ""
+    if view in VIEWS:
+        base = queries.saved_view(view, me.name)
+    else:
+        view = ""
+        statuses = tuple(s for s in params.getlist("status") if s)
+        base = queries.QueueQuery(
+            statuses=() if "ALL" in statuses else (statuses or OPEN_STATUSES),
+            types=tuple(t for t in params.getlist("type") if t),
+            subtypes=_words(params.get("subtype")),
+            severities=tuple(s for s in params.getlist("severity") if s),
+            breached={"yes": True, "no": False}.get(params.get("breached") or ""),
+            assignee=_text(params.get("assignee")),
+            min_amount=_decimal(params, "min_amount"),
+            max_amount=_decimal(params, "max_amount"),
+            min_age_hours=_decimal(params, "min_age"),
+            max_age_hours=_decimal(params, "max_age"),
+            channel=_text(params.get("channel")),
+            customer=_text(params.get("customer")),
+            incident_id=_text(params.get("incident")),
+            text=_text(params.get("text")),
+        )
+    sort = params.get("sort") or queries.DEFAULT_SORT
+    if sort not in queries.SORTABLE:
+        sort = queries.DEFAULT_SORT
+    query = replace(
+        base,
+        sort=sort,
+        descending=params.get("desc") == "1",
+        page=_page(params.get("page")),
+        page_size=page_size,
+    )
+    shown = {key: params.get(key) or "" for key in (
+        "subtype", "breached", "assignee", "min_amount", "max_amount", "min_age", "max_age",
+        "channel", "customer", "incident", "text",
+    )}  # fmt: skip
+    shown.update(
+        status=params.getlist("status"),
+        type=params.getlist("type"),
+        severity=params.getlist("severity"),
+        view=view,
+    )
+    return query, shown
+
+
+@router.get("/queue")
+def queue(request: Request, me: Me) -> Response:
+    settings = settings_of(request)
+    query, shown = query_from(request.query_params, me, settings.page_size)
+    page = call(queries.queue_page, settings.store_path, query, sla=settings.config.sla,
+                now=settings.clock(), wait=settings.busy_wait_seconds)  # fmt: skip
+    context = _context(request, me, query, page, shown)
+    pages = request.app.state.pages
+    if is_htmx(request) and request.headers.get("hx-target") == "queue-results":
+        return pages.page(request, "_queue_results.html", context)
+    alerts = _alerts(settings)
+    return pages.page(request, "queue.html", {**context, "alerts": alerts})
+
+
+@router.post("/queue/bulk")
+def bulk(
+    request: Request,
+    me: Me,
+    action: Annotated[str, Form(max_length=20)],
+    ids: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies form defaults
+    bulk_note: Annotated[str, Form(max_length=10_000)] = "",
+    bulk_code: Annotated[str, Form(max_length=40)] = "",
+    bulk_to: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """One action with one note over the ticked rows; each row's own outcome is shown.
+    (The fields are named `bulk_*` so a row's own "Take" button, in the same form, never
+    picks them up.)"""
+    note, code, to = bulk_note, bulk_code, bulk_to
+    if action not in ("assign", "resolve", "reopen"):
+        raise StoreError(f"bulk does assign, resolve or reopen; not {action!r}")
+    to = to.strip() or me.name
+    require(me, action, assignee=to if action == "assign" else None)
+    if not ids:
+        raise StoreError("tick at least one exception first")
+    settings = settings_of(request)
+    outcomes = call(
+        actions.bulk, settings.store_path, ids, action, actor=me.name,
+        note=note.strip() or None, to=to if action == "assign" else None,
+        code=code if action == "resolve" else None, wait=settings.busy_wait_seconds,
+    )  # fmt: skip
+    done = sum(1 for o in outcomes if o.ok)
+    return request.app.state.pages.page(
+        request,
+        "bulk_result.html",
+        {"title": "Bulk result", "action": action, "outcomes": outcomes, "done": done},
+    )
+
+
+def row_response(request: Request, exception_id: str, me: User) -> Response:
+    """One queue row (after an inline "Take"), rendered as the table renders it."""
+    settings = settings_of(request)
+    query = queries.QueueQuery(statuses=(), exception_id=exception_id, page_size=1)
+    page = call(queries.queue_page, settings.store_path, query, sla=settings.config.sla,
+                now=settings.clock(), wait=settings.busy_wait_seconds)  # fmt: skip
+    context = _context(request, me, query, page, {})
+    context["row"] = context["rows"][0] if context["rows"] else None
+    return request.app.state.pages.page(request, "_queue_row.html", context)
+
+
+def _context(
+    request: Request, me: User, query: queries.QueueQuery, page: queries.QueuePage, shown: dict
+) -> dict[str, Any]:
+    mask = masker(me, settings_of(request).config)
+    shown_rows = []
+    for row in page.rows:
+        row = dict(row)
+        row["customer_id"] = mask(row.get("customer_id"))
+        row["account_id"] = mask(row.get("account_id"))
+        shown_rows.append(row)
+    return {
+        "title": "Queue",
+        "rows": shown_rows,
+        "total": page.total,
+        "page": page.page,
+        "pages": page.pages,
+        "query": query,
+        "form": shown,
+        "columns": COLUMNS,
+        "sortable": queries.SORTABLE,
+        "views": VIEWS,
+        "statuses": (*STATUSES, "ALL"),
+        "types": TYPES,
+        "severities": SEVERITIES,
+        "codes": RESOLUTION_CODES,
+        "may": lambda action: may(me, action),
+        "me": me,
+    }
+
+
+def _alerts(settings: Any) -> list[dict[str, Any]]:
+    from recon.store import proposals
+
+    return list(call(proposals.alerts, settings.store_path, wait=settings.busy_wait_seconds))
+
+
+def _text(value: str | None) -> str | None:
+    return value.strip() or None if value else None
+
+
+def _words(value: str | None) -> tuple[str, ...]:
+    return tuple(w for w in (value or "").replace(",", " ").split() if w)
+
+
+def _decimal(params: Any, key: str) -> Decimal | None:
+    value = (params.get(key) or "").strip()
+    if not value:
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        raise BadFilter(f"{key.replace('_', ' ')} must be a number, not {value!r}") from None
+    if not number.is_finite():
+        raise BadFilter(f"{key.replace('_', ' ')} must be a number, not {value!r}")
+    return number
+
+
+def _page(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 1_000_000))
+    except ValueError:
+        return 1
