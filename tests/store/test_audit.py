@@ -22,7 +22,7 @@ from recon.cli import main
 from recon.db import connect
 from recon.model import InputFile, SourceCounts
 from recon.store import audit, record_failed_run, record_run
-from recon.store.actions import assign, reopen, resolve
+from recon.store.actions import assign, reassign, reopen, resolve
 from recon.store.audit import GENESIS, verify_store
 from recon.store.migrate import CURRENT_VERSION
 
@@ -183,8 +183,8 @@ def test_a_changed_input_file_hash_of_a_run_fails_naming_the_run(store, con, cap
 
 
 def test_appending_through_the_commands_keeps_the_chain_valid(chained, con, capsys):
-    assert main(["exceptions", "assign", "EX-DEBI-T1", "--to", "zoe", "--store", str(chained),
-                 "--actor", "lead"]) == 0  # fmt: skip
+    assert main(["exceptions", "reassign", "EX-DEBI-T1", "--to", "zoe", "--note", "ann is away",
+                 "--store", str(chained), "--actor", "lead"]) == 0  # fmt: skip
     run_n(chained, con, 3, [F("T1"), F("T4")])
     record_failed_run(chained, run_info(4), "extracts not delivered", now=at(4))
     code, out, _ = verify(capsys, chained)
@@ -246,7 +246,7 @@ def test_a_v1_store_is_migrated_to_the_current_schema_and_its_chain_verifies(tmp
     before = table_rows(store, "events", "event_no")
     assert verify(capsys, store)[0] == 2  # schema 1: no chain yet, nothing written
     # any write migrates: an analyst's change
-    assign(store, "EX-1828E05E931FA02A", to="carol", actor="alice")
+    reassign(store, "EX-1828E05E931FA02A", to="carol", note="bob is away", actor="alice")
     assert table_rows(store, "store_info") == [("schema_version", str(CURRENT_VERSION))]
     after = table_rows(store, "events", "event_no")
     assert [r[:9] for r in after[:-1]] == before  # history kept as it was
@@ -279,7 +279,9 @@ def test_audit_log_lists_every_event_filtered_by_actor_and_time(chained, capsys)
 
 
 def test_audit_log_csv_and_table_show_hostile_values_inertly(chained, capsys):
-    assign(chained, "EX-DEBI-T1", to="x", actor="=cmd|' /C calc'!A0", note="[bold]ok[/bold]\x1b[2J")
+    reassign(
+        chained, "EX-DEBI-T1", to="x", actor="=cmd|' /C calc'!A0", note="[bold]ok[/bold]\x1b[2J"
+    )
     assert main(["audit", "log", "--store", str(chained), "--format", "csv"]) == 0
     out = capsys.readouterr().out
     assert "'=cmd" in out
