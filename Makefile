@@ -19,8 +19,14 @@ sample: install
 	$(BIN)/recon run --data-dir sample_data/data --out out/sample --config sample_data/recon.toml \
 		--store out/sample.duckdb; rc=$$?; [ $$rc -le 1 ] || exit $$rc; \
 		echo "report: out/sample/report.html (exit $$rc: 0 clean, 1 findings)"
+	@echo "web app on this store (docs/web.md): add yourself as its first user, an admin (you"
+	@echo "choose the password; skip this if the store has users), then start it and sign in:"
+	@echo "  $(BIN)/recon users add demo --role admin --store out/sample.duckdb"
+	@echo "  $(BIN)/recon serve --store out/sample.duckdb --config sample_data/recon.toml"
+	@echo "  open http://127.0.0.1:8000/"
 
 test: install
+	.ci/ensure-chromium
 	$(BIN)/python -m pytest
 
 lint: install

@@ -71,6 +71,14 @@ def error_page(
     return pages.page(request, "error.html", context, status_code=status, headers=headers)
 
 
+def _shown(request: Request, err: Exception) -> str:
+    """The library's one-line message, without the store's file path in front (the server's
+    file system is none of the page's business)."""
+    message = one_line(err)
+    prefix = f"{settings_of(request).store_path}: "
+    return message[len(prefix) :] if message.startswith(prefix) else message
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on `app`."""
 
@@ -80,7 +88,7 @@ def install(app: FastAPI) -> None:
                 hint = ""
                 if isinstance(err, StaleVersionError):
                     hint = "Nothing was changed. Reload the page to see the current state."
-                return error_page(request, status, title, one_line(err), hint=hint)
+                return error_page(request, status, title, _shown(request, err), hint=hint)
         raise err  # pragma: no cover - every ReconError matches the last entry
 
     async def busy(request: Request, err: Exception) -> Response:

@@ -29,8 +29,8 @@ STATIC_CACHE = "private, max-age=3600"
 
 
 class SecurityHeaders:
-    """Adds SECURITY_HEADERS to every response; `Cache-Control: no-store` to all but static
-    files; HSTS when the request came over TLS (`is_https(scope)`)."""
+    """Adds SECURITY_HEADERS to every response that has not set its own; `Cache-Control:
+    no-store` to all but static files; HSTS when the request came over TLS (`is_https`)."""
 
     def __init__(self, app: ASGIApp, *, is_https: Callable[[Scope], bool]) -> None:
         self.app = app
@@ -45,22 +45,24 @@ class SecurityHeaders:
 
         async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
-                headers = [
-                    (k, v) for k, v in message.get("headers", []) if k.lower() not in _REPLACED
-                ]
-                headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
-                headers.append(
-                    (b"cache-control", (STATIC_CACHE if static else "no-store").encode())
-                )
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                wanted = {
+                    **SECURITY_HEADERS,
+                    "cache-control": STATIC_CACHE if static else "no-store",
+                }
                 if https:
-                    headers.append((b"strict-transport-security", b"max-age=31536000"))
+                    wanted["strict-transport-security"] = "max-age=31536000"
+                # a response's own stricter value stays (a download's sandboxing CSP)
+                headers += [
+                    (name.encode(), value.encode())
+                    for name, value in wanted.items()
+                    if name.encode() not in present
+                ]
                 message["headers"] = headers
             await send(message)
 
         await self.app(scope, receive, with_headers)
-
-
-_REPLACED = {k.encode() for k in SECURITY_HEADERS} | {b"cache-control"}
 
 
 class BodyLimit:

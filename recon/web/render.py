@@ -59,7 +59,16 @@ def make_environment(timezone: str) -> Environment:
             value = value.astimezone(zone)
         return f"{value:%Y-%m-%d %H:%M:%S}"
 
+    def short(value: datetime | None) -> str:
+        """`03-15 11:22`: a time in a dense table (the year and seconds are in `when`)."""
+        if value is None:
+            return ""
+        if value.tzinfo is not None:
+            value = value.astimezone(zone)
+        return f"{value:%m-%d %H:%M}"
+
     env.filters["money"] = money
+    env.filters["short"] = short
     env.filters["when"] = when
     env.globals["timezone"] = timezone
     return env

@@ -47,6 +47,13 @@ COLUMNS = (
 )
 
 
+# the filters behind "More filters" (a closed <details> unless one is in use)
+NARROW_FIELDS = (
+    "subtype", "breached", "assignee", "min_amount", "max_amount", "min_age", "max_age",
+    "channel", "customer", "incident", "text",
+)  # fmt: skip
+
+
 class BadFilter(StoreError):
     """A filter value that is not what its field takes (an amount that is not a number)."""
 
@@ -85,10 +92,7 @@ def query_from(params: Any, me: User, page_size: int) -> tuple[queries.QueueQuer
         page=_page(params.get("page")),
         page_size=page_size,
     )
-    shown = {key: params.get(key) or "" for key in (
-        "subtype", "breached", "assignee", "min_amount", "max_amount", "min_age", "max_age",
-        "channel", "customer", "incident", "text",
-    )}  # fmt: skip
+    shown = {key: params.get(key) or "" for key in NARROW_FIELDS}
     shown.update(
         status=params.getlist("status"),
         type=params.getlist("type"),
@@ -112,10 +116,22 @@ def queue(request: Request, me: Me) -> Response:
     return pages.page(request, "queue.html", {**context, "alerts": alerts})
 
 
+async def row_versions(request: Request) -> dict[str, int]:
+    """The version each row had when the queue was shown (hidden `v.<id>` fields), so a bulk
+    change of a row someone changed since is refused for that row, not applied over it."""
+    form = await request.form()
+    return {
+        key[2:]: int(value)
+        for key, value in form.multi_items()
+        if key.startswith("v.") and isinstance(value, str) and value.isdigit()
+    }
+
+
 @router.post("/queue/bulk")
 def bulk(
     request: Request,
     me: Me,
+    versions: Annotated[dict[str, int], Depends(row_versions)],
     action: Annotated[str, Form(max_length=20)],
     ids: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI copies form defaults
     bulk_note: Annotated[str, Form(max_length=10_000)] = "",
@@ -136,7 +152,8 @@ def bulk(
     outcomes = call(
         actions.bulk, settings.store_path, ids, action, actor=me.name,
         note=note.strip() or None, to=to if action == "assign" else None,
-        code=code if action == "resolve" else None, wait=settings.busy_wait_seconds,
+        code=code if action == "resolve" else None, expected_versions=versions,
+        wait=settings.busy_wait_seconds,
     )  # fmt: skip
     done = sum(1 for o in outcomes if o.ok)
     return request.app.state.pages.page(
@@ -175,6 +192,7 @@ def _context(
         "pages": page.pages,
         "query": query,
         "form": shown,
+        "narrowed": any(shown.get(k) for k in NARROW_FIELDS),
         "columns": COLUMNS,
         "sortable": queries.SORTABLE,
         "views": VIEWS,

@@ -1,0 +1,239 @@
+"""What the pages do, server side: busy store, stale forms, claims, attachments as downloads,
+escaping, masking, bulk outcomes, the maker-checker rule as the web shows it."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+
+from recon.store.lock import lock_path_of
+from recon.web.settings import WebSettings
+
+from .conftest import csrf_of, first_exception
+
+SignedIn = Callable[[str], TestClient]
+
+
+def version_of(client: TestClient, exception_id: str) -> str:
+    page = client.get(f"/exceptions/{exception_id}").text
+    found = re.search(r'name="version" value="(\d+)"', page)
+    assert found, "the exception page has no version field"
+    return found.group(1)
+
+
+def post(client: TestClient, path: str, **data: str):
+    return client.post(path, data={"csrf_token": csrf_of(client, "/queue"), **data})
+
+
+@contextmanager
+def run_holding(store: Path) -> Iterator[None]:
+    """Hold the store's lock as a committing run does."""
+    fd = os.open(lock_path_of(store), os.O_RDWR | os.O_CREAT, 0o664)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        os.close(fd)
+
+
+def test_a_busy_store_is_a_503_page_with_retry_after(signed_in: SignedIn, store: Path) -> None:
+    client = signed_in("ana")
+    with run_holding(store):
+        response = client.get("/queue")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    assert "a reconciliation run is committing the store; try again in a few seconds" in (
+        response.text.lower()
+    )
+    assert "Traceback" not in response.text
+
+
+def test_a_stale_form_says_who_changed_it_and_when(signed_in: SignedIn) -> None:
+    ana, ben = signed_in("ana"), signed_in("ben")
+    exception = first_exception(ana)
+    seen = version_of(ana, exception)
+    assert post(ben, f"/exceptions/{exception}/comment", text="looking").status_code == 200
+    response = post(
+        ana, f"/exceptions/{exception}/resolve", version=seen, code="FALSE_POSITIVE", note="ok"
+    )
+    assert response.status_code == 409
+    assert re.search(r"changed by ben at \d{4}-\d\d-\d\dT", response.text)
+    assert "RESOLVED" not in ana.get(f"/exceptions/{exception}").text.split("History")[0]
+
+
+def test_taking_an_item_someone_holds_is_refused(signed_in: SignedIn) -> None:
+    ana, ben = signed_in("ana"), signed_in("ben")
+    exception = first_exception(ana)
+    assert post(ana, f"/exceptions/{exception}/assign").status_code == 200
+    response = post(ben, f"/exceptions/{exception}/assign", version=version_of(ben, exception))
+    assert response.status_code == 409
+    assert "held by ana" in response.text
+
+
+def test_the_lead_reassigns_a_held_item_with_a_note(signed_in: SignedIn) -> None:
+    ana, lead = signed_in("ana"), signed_in("lead")
+    exception = first_exception(ana)
+    post(ana, f"/exceptions/{exception}/assign")
+    response = post(lead, f"/exceptions/{exception}/reassign", to="ben", note="ana is off")
+    assert response.status_code == 200
+    assert "reassigned from ana to ben" in response.text
+
+
+def test_bulk_gives_each_row_its_own_outcome(signed_in: SignedIn) -> None:
+    ana, ben = signed_in("ana"), signed_in("ben")
+    page = ana.get("/queue").text
+    ids = re.findall(r'name="ids" value="(EX-[0-9A-F]+)"', page)[:3]
+    versions = dict(re.findall(r'name="v\.(EX-[0-9A-F]+)" value="(\d+)"', page))
+    post(ben, f"/exceptions/{ids[1]}/assign")  # after ana's queue was shown
+    response = ana.post(
+        "/queue/bulk",
+        data={"csrf_token": csrf_of(ana, "/queue"), "action": "assign", "ids": ids,
+              "bulk_note": "mine now", **{f"v.{i}": versions[i] for i in ids}},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "2 of 3 done" in response.text
+    assert re.search(rf"{ids[1]}.*?refused.*?changed by ben", response.text, re.S)
+
+
+def test_bulk_resolve_needs_a_code_and_says_so(signed_in: SignedIn) -> None:
+    ana = signed_in("ana")
+    exception = first_exception(ana)
+    response = ana.post(
+        "/queue/bulk",
+        data={"csrf_token": csrf_of(ana, "/queue"), "action": "resolve", "ids": [exception],
+              "bulk_note": "done"},
+    )  # fmt: skip
+    assert response.status_code == 400
+    assert "resolution code" in response.text
+
+
+def test_an_attachment_is_served_only_as_a_download(signed_in: SignedIn) -> None:
+    ana = signed_in("ana")
+    exception = first_exception(ana)
+    evil = b"<html><script>alert(1)</script></html>"
+    uploaded = ana.post(
+        f"/exceptions/{exception}/attach",
+        data={"csrf_token": csrf_of(ana, "/queue")},
+        files={"file": ("evil.html", evil, "text/html")},
+    )
+    assert uploaded.status_code == 200
+    link = re.search(r'href="(/attachments/\d+)"', uploaded.text)
+    assert link, "the exception page lists no attachment"
+    download = ana.get(link.group(1))
+    assert download.content == evil
+    assert download.headers["content-type"] == "application/octet-stream"
+    assert download.headers["content-disposition"].startswith('attachment; filename="evil.html"')
+    assert download.headers["x-content-type-options"] == "nosniff"
+    assert "sandbox" in download.headers["content-security-policy"]
+
+
+def test_an_upload_over_the_limit_is_refused_with_413(
+    make_client: Callable[..., TestClient], settings: WebSettings
+) -> None:
+    small = replace(settings.config, web=replace(settings.config.web, max_attachment_bytes=1000))
+    client = make_client(config=small)
+    from .conftest import sign_in
+
+    sign_in(client, "ana")
+    exception = first_exception(client)
+    response = client.post(
+        f"/exceptions/{exception}/attach",
+        data={"csrf_token": csrf_of(client, "/queue")},
+        files={"file": ("big.bin", b"x" * 200_000, "application/octet-stream")},
+    )
+    assert response.status_code == 413
+    assert (
+        "attachment"
+        not in client.get(f"/exceptions/{exception}").text.split("Attachments")[1][:200]
+    )
+
+
+def test_what_users_typed_is_shown_as_text(signed_in: SignedIn) -> None:
+    ana = signed_in("ana")
+    exception = first_exception(ana)
+    post(ana, f"/exceptions/{exception}/comment", text="<script>alert(1)</script> abc\u202edef")
+    page = ana.get(f"/exceptions/{exception}").text
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "abc&lt;U+202E&gt;def" in page
+
+
+def test_a_viewer_sees_customer_ids_masked_an_analyst_in_full(signed_in: SignedIn) -> None:
+    viewer, analyst = signed_in("vic"), signed_in("ana")
+    full = re.findall(r'class="mono">(C\d{8})<', analyst.get("/queue").text)
+    assert full, "the analyst's queue shows full customer ids"
+    masked = viewer.get("/queue").text
+    assert full[0] not in masked
+    assert re.search(r'class="mono">C0\*{6}\d{4}<', masked)
+
+
+def test_the_queue_filters_sorts_and_pages(signed_in: SignedIn) -> None:
+    ana = signed_in("ana")
+    page = ana.get("/queue?severity=HIGH&sort=amount&desc=1").text
+    amounts = [
+        float(a.replace(",", "")) for a in re.findall(r'class="num">([\d,]+\.\d\d) CNY<', page)
+    ]
+    assert amounts == sorted(amounts, reverse=True)
+    assert all(a >= 10000 for a in amounts)
+    second = ana.get("/queue?page=2").text
+    assert "page 2 of" in second
+
+
+def test_a_bad_filter_value_is_a_clear_400(signed_in: SignedIn) -> None:
+    response = signed_in("ana").get("/queue?min_amount=lots")
+    assert response.status_code == 400
+    assert "min amount must be a number" in response.text
+
+
+def test_the_proposer_cannot_approve_their_own_proposal(signed_in: SignedIn) -> None:
+    lead = signed_in("lead")
+    exception, suggestion = suggested_exception(lead)
+    post(lead, f"/exceptions/{exception}/propose", kind="CORRECTION", suggestion_id=suggestion)
+    proposal, version = proposal_on(lead, exception)
+    response = post(lead, f"/proposals/{proposal}/approve", version=version, note="fine")
+    assert response.status_code == 403
+    assert "PROPOSED" in lead.get(f"/exceptions/{exception}").text
+
+
+def test_propose_then_approve_by_another_then_post(signed_in: SignedIn) -> None:
+    ana, bob = signed_in("ana"), signed_in("bob")
+    exception, suggestion = suggested_exception(ana)
+    post(ana, f"/exceptions/{exception}/propose", kind="CORRECTION", suggestion_id=suggestion)
+    proposal, version = proposal_on(bob, exception)
+    approved = post(bob, f"/proposals/{proposal}/approve", version=version, note="checked",
+                    back=f"/exceptions/{exception}")  # fmt: skip
+    assert approved.status_code == 200
+    _, version = proposal_on(ana, exception)
+    posted = post(ana, f"/proposals/{proposal}/post", version=version, posting_ref="GL-42",
+                  back=f"/exceptions/{exception}")  # fmt: skip
+    assert posted.status_code == 200
+    assert "GL-42" in posted.text
+    assert "POSTED" in posted.text
+
+
+def suggested_exception(client: TestClient) -> tuple[str, str]:
+    """An exception with a suggested correction, and that suggestion's id."""
+    for exception in re.findall(r'href="/exceptions/(EX-[0-9A-F]+)"', client.get("/queue").text):
+        found = re.search(r'name="suggestion_id" value="(CR-[^"]+)"',
+                          client.get(f"/exceptions/{exception}").text)  # fmt: skip
+        if found:
+            return exception, found.group(1)
+    raise AssertionError("no exception on the first page has a suggested correction")
+
+
+def proposal_on(client: TestClient, exception: str) -> tuple[str, str]:
+    page = client.get(f"/exceptions/{exception}").text
+    proposal = re.search(r'action="/proposals/(P-\d+)/', page)
+    assert proposal, "no proposal form on the exception page"
+    form = rf'action="/proposals/{proposal.group(1)}/[a-z]+">\s*<input[^>]*>\s*'
+    version = re.search(form + r'<input type="hidden" name="version" value="(\d+)"', page)
+    assert version
+    return proposal.group(1), version.group(1)
