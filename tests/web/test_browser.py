@@ -338,6 +338,44 @@ def test_an_expired_session_goes_back_to_sign_in(
     assert page.get_by_text(re.compile(r"Your session expired")).is_visible()
 
 
+def test_the_queue_works_without_javascript(browser: sync_api.Browser, server: str) -> None:
+    context = browser.new_context(base_url=server, java_script_enabled=False)
+    try:
+        page = context.new_page()
+        sign_in(page, "ben")
+        page.get_by_label("MEDIUM").check()
+        page.get_by_role("button", name="Filter").click()
+        page.wait_for_url(re.compile(r"severity=MEDIUM"))
+        page.get_by_role("link", name="Amount").click()
+        page.wait_for_url(re.compile(r"sort=amount.*severity=MEDIUM|severity=MEDIUM.*sort=amount"))
+        row = page.locator("table.queue tbody tr", has=page.get_by_role("button", name="Take"))
+        exception = row.first.locator("input[name=ids]").get_attribute("value")
+        row.first.get_by_role("button", name="Take").click()
+        page.wait_for_url(re.compile(rf"/exceptions/{exception}\?done=assigned"))
+        assert page.get_by_text("Assigned.").is_visible()
+        assert page.get_by_text("held by ben").is_visible()
+    finally:
+        context.close()
+
+
+def test_no_page_breaks_its_content_security_policy(
+    open_as: Callable[[str | None], Page],
+) -> None:
+    """A blocked inline script or style shows as a console error; none may appear."""
+    page = open_as(None)
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(str(e)))
+    sign_in(page, "lead")
+    page.get_by_role("link", name="Amount").click()
+    page.wait_for_url(re.compile(r"sort=amount"))
+    page.get_by_label("tick all rows").check()
+    exception = page.locator("table.queue tbody input[name=ids]").first.get_attribute("value")
+    for path in (f"/exceptions/{exception}", "/approvals", "/dashboard", "/audit"):
+        page.goto(path)
+    assert problems == []
+
+
 def test_screenshots_for_the_readme(open_as: Callable[[str | None], Page]) -> None:
     """Saves docs/img/queue.png, exception.png and dashboard.png (shown by the README)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

@@ -237,3 +237,31 @@ def proposal_on(client: TestClient, exception: str) -> tuple[str, str]:
     version = re.search(form + r'<input type="hidden" name="version" value="(\d+)"', page)
     assert version
     return proposal.group(1), version.group(1)
+
+
+def test_a_double_credit_alert_is_on_the_queue_until_acknowledged(
+    make_client: Callable[..., TestClient], tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime
+
+    from recon.store.actions import resolve
+    from recon.store.users import add_user
+    from tests.store.remedy_builders import reconcile, stored, write_day
+
+    from .conftest import PASSWORD, sign_in
+
+    store = tmp_path / "alert.duckdb"
+    reconcile(write_day(tmp_path / "d1", late_credit=False), tmp_path / "o1", store,
+              datetime(2024, 3, 16, tzinfo=UTC))  # fmt: skip
+    ((exception,),) = stored(store, "SELECT exception_id FROM exceptions")
+    add_user(store, "lead", "admin", PASSWORD["lead"], actor="setup")
+    add_user(store, "ana", "analyst", PASSWORD["ana"], actor="lead")
+    resolve(store, exception, code="CORRECTED", note="credit posted by hand", actor="ana")
+    reconcile(write_day(tmp_path / "d2", late_credit=True), tmp_path / "o2", store,
+              datetime(2024, 3, 17, tzinfo=UTC))  # fmt: skip
+    client = sign_in(make_client(store_path=store), "ana")
+    assert "Double-credit risk" in client.get("/queue").text
+    assert "may have been credited twice" in client.get(f"/exceptions/{exception}").text
+    done = post(client, f"/exceptions/{exception}/acknowledge", note="reversed the manual credit")
+    assert "Alert acknowledged." in done.text
+    assert "Double-credit risk" not in client.get("/queue").text

@@ -43,7 +43,7 @@ def approvals(request: Request, me: Me, done: str = "") -> Response:
             "title": "Approvals",
             "waiting": waiting,
             "unposted": unposted,
-            "alerts": list(call(proposals.alerts, settings.store_path, wait=wait)),
+            "alerts": call(proposals.alerts, settings.store_path, active_only=True, wait=wait),
             "may": lambda action: may(me, action),
             "me": me,
             "done": DONE.get(done, ""),

@@ -34,6 +34,7 @@ DONE = {
     "approved": "Approved.",
     "rejected": "Rejected.",
     "posted": "Posting recorded.",
+    "acknowledged": "Alert acknowledged.",
 }
 
 Me = Annotated[User, Depends(current_user)]
@@ -53,9 +54,7 @@ def exception_page(request: Request, exception_id: str, me: Me, done: str = "") 
     wait = settings.busy_wait_seconds
     detail = call(queries.exception_detail, settings.store_path, exception_id,
                   sla=settings.config.sla, as_of=settings.clock(), wait=wait)  # fmt: skip
-    suggested = call(proposals.suggestions_for, settings.store_path, exception_id, wait=wait)
-    proposed = call(proposals.list_proposals, settings.store_path, exception_id=exception_id,
-                    wait=wait)  # fmt: skip
+    remedies = call(proposals.remedies_of, settings.store_path, exception_id, wait=wait)
     mask = masker(me, settings.config)
     evidence = side_by_side(rows(detail.evidence), mask)
     evidence["columns"].sort(key=lambda c: SOURCE_ORDER.get(c["source"], 9))
@@ -75,8 +74,9 @@ def exception_page(request: Request, exception_id: str, me: Me, done: str = "") 
             "attachments": rows(getattr(detail, "attachments", None)),
             "runs_seen": detail.runs_seen,
             "incidents": detail.incidents,
-            "suggestions": [remedy(s, mask) for s in suggested],
-            "proposals": [remedy(p, mask) for p in rows(proposed)],
+            "suggestions": [remedy(s, mask) for s in remedies["suggestions"]],
+            "proposals": [remedy(p, mask) for p in rows(remedies["proposals"])],
+            "alerts": remedies["alerts"],
             "codes": RESOLUTION_CODES,
             "done": DONE.get(done, ""),
             "may": lambda action: may(me, action),
@@ -195,6 +195,16 @@ def propose(
          suggestion_id=suggestion_id or None, actor=me.name,
          wait=settings.busy_wait_seconds)  # fmt: skip
     return page_of(exception_id, "proposed")
+
+
+@router.post("/exceptions/{exception_id}/acknowledge")
+def acknowledge(request: Request, exception_id: str, me: Me, note: Note = "") -> Response:
+    """Take a double-credit alert off the queue with a note on what was checked."""
+    require(me, "resolve")
+    settings = settings_of(request)
+    call(proposals.acknowledge_alert, settings.store_path, exception_id, actor=me.name,
+         note=note, wait=settings.busy_wait_seconds)  # fmt: skip
+    return page_of(exception_id, "acknowledged")
 
 
 def queue_row(request: Request, exception_id: str, me: User) -> Response:

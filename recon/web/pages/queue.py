@@ -111,7 +111,8 @@ def queue(request: Request, me: Me) -> Response:
     context = _context(request, me, query, page, shown)
     pages = request.app.state.pages
     if is_htmx(request) and request.headers.get("hx-target") == "queue-results":
-        return pages.page(request, "_queue_results.html", context)
+        # the results, and the filter form's sort fields out of band (kept in step)
+        return pages.page(request, "_queue_results.html", {**context, "partial": True})
     alerts = _alerts(settings)
     return pages.page(request, "queue.html", {**context, "alerts": alerts})
 
@@ -208,7 +209,8 @@ def _context(
 def _alerts(settings: Any) -> list[dict[str, Any]]:
     from recon.store import proposals
 
-    return list(call(proposals.alerts, settings.store_path, wait=settings.busy_wait_seconds))
+    return list(call(proposals.alerts, settings.store_path, active_only=True,
+                     wait=settings.busy_wait_seconds))  # fmt: skip
 
 
 def _text(value: str | None) -> str | None:
