@@ -65,27 +65,70 @@ WHERE coalesce(c.txn_ref, rt.txn_ref) IS NOT NULL
 GROUP BY coalesce(c.txn_ref, rt.txn_ref);
 
 -- The payment is the first SUCCESS record; REFUNDED records are never an attempt.
+-- Ordered picks are taken in two steps: a transfer with one record of the kind gets that
+-- record's value from a plain min(); only the few with more than one are picked again by
+-- (gateway_at, gateway_ref). arg_min over a (timestamp, text) key for every transfer cost
+-- 9.5-11 s of a 10M-transfer run in 2GB, the two steps 1.6 s.
 CREATE OR REPLACE TABLE _fb_gateway_txn AS
 SELECT txn_ref,
        min(gateway_at) AS first_gateway_at,
        count(*) AS gateway_n,
        count(*) FILTER (status = 'SUCCESS') AS success_n,
-       arg_min(amount, (gateway_at, gateway_ref)) FILTER (status = 'SUCCESS') AS paid_amount,
-       arg_min(coalesce(invoice_required, true), (gateway_at, gateway_ref))
-           FILTER (status = 'SUCCESS') AS paid_invoice_required,
-       arg_max(amount, (gateway_at, gateway_ref)) FILTER (status <> 'REFUNDED')
-           AS attempted_amount
+       min(amount) FILTER (status = 'SUCCESS') AS paid_amount,
+       bool_and(coalesce(invoice_required, true)) FILTER (status = 'SUCCESS')
+           AS paid_invoice_required,
+       count(*) FILTER (status <> 'REFUNDED') AS attempt_n,
+       min(amount) FILTER (status <> 'REFUNDED') AS attempted_amount
 FROM gateway
 GROUP BY txn_ref;
 
+UPDATE _fb_gateway_txn AS t
+SET paid_amount = f.paid_amount, paid_invoice_required = f.paid_invoice_required
+FROM (
+    SELECT txn_ref,
+           arg_min(amount, (gateway_at, gateway_ref)) AS paid_amount,
+           arg_min(coalesce(invoice_required, true), (gateway_at, gateway_ref))
+               AS paid_invoice_required
+    FROM gateway
+    WHERE status = 'SUCCESS'
+      AND txn_ref IN (SELECT txn_ref FROM _fb_gateway_txn WHERE success_n > 1)
+    GROUP BY txn_ref
+) AS f
+WHERE t.txn_ref = f.txn_ref;
+
+UPDATE _fb_gateway_txn AS t
+SET attempted_amount = f.attempted_amount
+FROM (
+    SELECT txn_ref, arg_max(amount, (gateway_at, gateway_ref)) AS attempted_amount
+    FROM gateway
+    WHERE status <> 'REFUNDED'
+      AND txn_ref IN (SELECT txn_ref FROM _fb_gateway_txn WHERE attempt_n > 1)
+    GROUP BY txn_ref
+) AS f
+WHERE t.txn_ref = f.txn_ref;
+
+-- The invoice is the first ISSUED one by (issued_at, invoice_id), picked in two steps as above.
 CREATE OR REPLACE TABLE _fb_invoice_txn AS
 SELECT txn_ref,
        min(issued_at) AS first_invoice_at,
        count(*) FILTER (status = 'ISSUED') AS issued_n,
-       arg_min(amount, (issued_at, invoice_id)) FILTER (status = 'ISSUED') AS invoice_amount,
-       arg_min(invoice_id, (issued_at, invoice_id)) FILTER (status = 'ISSUED') AS invoice_id
+       min(amount) FILTER (status = 'ISSUED') AS invoice_amount,
+       min(invoice_id) FILTER (status = 'ISSUED') AS invoice_id
 FROM invoices
 GROUP BY txn_ref;
+
+UPDATE _fb_invoice_txn AS t
+SET invoice_amount = f.invoice_amount, invoice_id = f.invoice_id
+FROM (
+    SELECT txn_ref,
+           arg_min(amount, (issued_at, invoice_id)) AS invoice_amount,
+           arg_min(invoice_id, (issued_at, invoice_id)) AS invoice_id
+    FROM invoices
+    WHERE status = 'ISSUED'
+      AND txn_ref IN (SELECT txn_ref FROM _fb_invoice_txn WHERE issued_n > 1)
+    GROUP BY txn_ref
+) AS f
+WHERE t.txn_ref = f.txn_ref;
 
 CREATE OR REPLACE TABLE _fb_txn AS
 WITH joined AS (
