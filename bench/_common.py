@@ -36,9 +36,12 @@ class Measurement:
     output_tail: str = ""
 
 
-def dataset(transfers: int, fmt: str, seed: int = 1) -> Path:
-    """A generated day under bench/data (reused when already there); returns its root."""
-    root = DATA / f"{fmt}-{transfers}-s{seed}"
+def dataset(transfers: int, fmt: str, seed: int = 1, parts: int = 1) -> Path:
+    """A generated day under bench/data (reused when already there); returns its root.
+
+    `parts` > 1 writes each extract as that many part files (the 100M day: one file of
+    380M rows would have to be generated in one piece)."""
+    root = DATA / (f"{fmt}-{transfers}-s{seed}" + (f"-p{parts}" if parts > 1 else ""))
     marker = root / ".complete"
     if marker.exists():
         return root
@@ -46,7 +49,7 @@ def dataset(transfers: int, fmt: str, seed: int = 1) -> Path:
 
     print(f"generating {transfers:,} transfers as {fmt} into {root} ...", flush=True)
     started = time.perf_counter()
-    generate(root, transfers=transfers, seed=seed, business_date=DAY, fmt=fmt)
+    generate(root, transfers=transfers, seed=seed, business_date=DAY, fmt=fmt, parts=parts)
     marker.write_text(f"{time.perf_counter() - started:.1f}\n", encoding="utf-8")
     print(f"  done in {time.perf_counter() - started:.1f}s", flush=True)
     return root
