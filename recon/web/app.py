@@ -53,8 +53,9 @@ def create_app(settings: WebSettings) -> FastAPI:
     failures.install(app)
     is_https = https_of(settings.behind_proxy)
     # added innermost first: the headers wrap everything, the session sits next to the routes
-    app.add_middleware(SessionCookies, codec=app.state.codec, clock=settings.clock,
-                       is_https=is_https)  # fmt: skip
+    app.add_middleware(
+        SessionCookies, codec=app.state.codec, clock=settings.clock, is_https=is_https
+    )
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes + _FORM_OVERHEAD_BYTES)
     app.add_middleware(SecurityHeaders, is_https=is_https)
     return app

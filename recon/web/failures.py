@@ -130,9 +130,12 @@ def install(app: FastAPI) -> None:
         titles = {404: "Not found", 405: "Not allowed here"}
         message = {404: "There is no such page."}.get(err.status_code, str(err.detail))
         return error_page(
-            request, err.status_code, titles.get(err.status_code, "Error"), message,
+            request,
+            err.status_code,
+            titles.get(err.status_code, "Error"),
+            message,
             headers=dict(err.headers or {}),
-        )  # fmt: skip
+        )
 
     async def bad_form(request: Request, err: Exception) -> Response:
         assert isinstance(err, RequestValidationError)

@@ -43,11 +43,26 @@ CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 def reconcile_sample(store: Path, out: Path) -> None:
     """`recon run` of sample_data/ exactly as `make sample` runs it (exit 1: findings)."""
     done = subprocess.run(
-        [sys.executable, "-m", "recon.cli", "run", "--data-dir", str(SAMPLE / "data"),
-         "--out", str(out), "--config", str(SAMPLE / "recon.toml"), "--store", str(store),
-         "--quiet"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "recon.cli",
+            "run",
+            "--data-dir",
+            str(SAMPLE / "data"),
+            "--out",
+            str(out),
+            "--config",
+            str(SAMPLE / "recon.toml"),
+            "--store",
+            str(store),
+            "--quiet",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 1, done.stderr
 
 

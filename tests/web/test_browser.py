@@ -58,10 +58,25 @@ def server(team_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
     env = {**os.environ, "RECON_SECRET_KEY": SECRET, "HOME": str(store.parent)}
     log = (store.parent / "server.log").open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "recon.cli", "serve", "--store", str(store), "--config",
-         str(SAMPLE / "recon.toml"), "--host", "127.0.0.1", "--port", str(port)],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "recon.cli",
+            "serve",
+            "--store",
+            str(store),
+            "--config",
+            str(SAMPLE / "recon.toml"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         wait_until_up(base, process)

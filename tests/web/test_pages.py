@@ -95,9 +95,14 @@ def test_bulk_gives_each_row_its_own_outcome(signed_in: SignedIn) -> None:
     post(ben, f"/exceptions/{ids[1]}/assign")  # after ana's queue was shown
     response = ana.post(
         "/queue/bulk",
-        data={"csrf_token": csrf_of(ana, "/queue"), "action": "assign", "ids": ids,
-              "bulk_note": "mine now", **{f"v.{i}": versions[i] for i in ids}},
-    )  # fmt: skip
+        data={
+            "csrf_token": csrf_of(ana, "/queue"),
+            "action": "assign",
+            "ids": ids,
+            "bulk_note": "mine now",
+            **{f"v.{i}": versions[i] for i in ids},
+        },
+    )
     assert response.status_code == 200
     assert "2 of 3 done" in response.text
     assert re.search(rf"{ids[1]}.*?refused.*?changed by ben", response.text, re.S)
@@ -108,9 +113,13 @@ def test_bulk_resolve_needs_a_code_and_says_so(signed_in: SignedIn) -> None:
     exception = first_exception(ana)
     response = ana.post(
         "/queue/bulk",
-        data={"csrf_token": csrf_of(ana, "/queue"), "action": "resolve", "ids": [exception],
-              "bulk_note": "done"},
-    )  # fmt: skip
+        data={
+            "csrf_token": csrf_of(ana, "/queue"),
+            "action": "resolve",
+            "ids": [exception],
+            "bulk_note": "done",
+        },
+    )
     assert response.status_code == 400
     assert "resolution code" in response.text
 
@@ -208,12 +217,22 @@ def test_propose_then_approve_by_another_then_post(signed_in: SignedIn) -> None:
     exception, suggestion = suggested_exception(ana)
     post(ana, f"/exceptions/{exception}/propose", kind="CORRECTION", suggestion_id=suggestion)
     proposal, version = proposal_on(bob, exception)
-    approved = post(bob, f"/proposals/{proposal}/approve", version=version, note="checked",
-                    back=f"/exceptions/{exception}")  # fmt: skip
+    approved = post(
+        bob,
+        f"/proposals/{proposal}/approve",
+        version=version,
+        note="checked",
+        back=f"/exceptions/{exception}",
+    )
     assert approved.status_code == 200
     _, version = proposal_on(ana, exception)
-    posted = post(ana, f"/proposals/{proposal}/post", version=version, posting_ref="GL-42",
-                  back=f"/exceptions/{exception}")  # fmt: skip
+    posted = post(
+        ana,
+        f"/proposals/{proposal}/post",
+        version=version,
+        posting_ref="GL-42",
+        back=f"/exceptions/{exception}",
+    )
     assert posted.status_code == 200
     assert "GL-42" in posted.text
     assert "POSTED" in posted.text
@@ -222,8 +241,9 @@ def test_propose_then_approve_by_another_then_post(signed_in: SignedIn) -> None:
 def suggested_exception(client: TestClient) -> tuple[str, str]:
     """An exception with a suggested correction, and that suggestion's id."""
     for exception in re.findall(r'href="/exceptions/(EX-[0-9A-F]+)"', client.get("/queue").text):
-        found = re.search(r'name="suggestion_id" value="(CR-[^"]+)"',
-                          client.get(f"/exceptions/{exception}").text)  # fmt: skip
+        found = re.search(
+            r'name="suggestion_id" value="(CR-[^"]+)"', client.get(f"/exceptions/{exception}").text
+        )
         if found:
             return exception, found.group(1)
     raise AssertionError("no exception on the first page has a suggested correction")
@@ -251,14 +271,22 @@ def test_a_double_credit_alert_is_on_the_queue_until_acknowledged(
     from .conftest import PASSWORD, sign_in
 
     store = tmp_path / "alert.duckdb"
-    reconcile(write_day(tmp_path / "d1", late_credit=False), tmp_path / "o1", store,
-              datetime(2024, 3, 16, tzinfo=UTC))  # fmt: skip
+    reconcile(
+        write_day(tmp_path / "d1", late_credit=False),
+        tmp_path / "o1",
+        store,
+        datetime(2024, 3, 16, tzinfo=UTC),
+    )
     ((exception,),) = stored(store, "SELECT exception_id FROM exceptions")
     add_user(store, "lead", "admin", PASSWORD["lead"], actor="setup")
     add_user(store, "ana", "analyst", PASSWORD["ana"], actor="lead")
     resolve(store, exception, code="CORRECTED", note="credit posted by hand", actor="ana")
-    reconcile(write_day(tmp_path / "d2", late_credit=True), tmp_path / "o2", store,
-              datetime(2024, 3, 17, tzinfo=UTC))  # fmt: skip
+    reconcile(
+        write_day(tmp_path / "d2", late_credit=True),
+        tmp_path / "o2",
+        store,
+        datetime(2024, 3, 17, tzinfo=UTC),
+    )
     client = sign_in(make_client(store_path=store), "ana")
     assert "Double-credit risk" in client.get("/queue").text
     assert "may have been credited twice" in client.get(f"/exceptions/{exception}").text

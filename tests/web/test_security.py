@@ -50,8 +50,14 @@ def test_pages_are_not_cached_but_static_files_may_be(signed_in: SignedIn) -> No
 def test_no_page_has_inline_script_or_style(signed_in: SignedIn) -> None:
     client = signed_in("lead")
     exception = first_exception(client)
-    for page in ("/login", "/queue", f"/exceptions/{exception}", "/dashboard", "/approvals",
-                 "/audit"):  # fmt: skip
+    for page in (
+        "/login",
+        "/queue",
+        f"/exceptions/{exception}",
+        "/dashboard",
+        "/approvals",
+        "/audit",
+    ):
         html = client.get(page).text
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), page
         assert not re.search(r"<style\b", html), page

@@ -53,40 +53,75 @@ def approvals(request: Request, me: Me, done: str = "") -> Response:
 
 @router.post("/proposals/{proposal_id}/approve")
 def approve(
-    request: Request, proposal_id: str, me: Me, version: Version = None,
-    note: Annotated[str, Form(max_length=10_000)] = "", back: Back = "",
-) -> Response:  # fmt: skip
+    request: Request,
+    proposal_id: str,
+    me: Me,
+    version: Version = None,
+    note: Annotated[str, Form(max_length=10_000)] = "",
+    back: Back = "",
+) -> Response:
     require(me, "approve")
     settings = settings_of(request)
-    call(proposals.approve, settings.store_path, proposal_id, actor=me.name, note=note,
-         expected_version=form_int(version), thresholds=settings.config.approvals,
-         wait=settings.busy_wait_seconds)  # fmt: skip
+    call(
+        proposals.approve,
+        settings.store_path,
+        proposal_id,
+        actor=me.name,
+        note=note,
+        expected_version=form_int(version),
+        thresholds=settings.config.approvals,
+        write=True,
+        wait=settings.busy_wait_seconds,
+    )
     return _back(back, "approved")
 
 
 @router.post("/proposals/{proposal_id}/reject")
 def reject(
-    request: Request, proposal_id: str, me: Me, version: Version = None,
-    note: Annotated[str, Form(max_length=10_000)] = "", back: Back = "",
-) -> Response:  # fmt: skip
+    request: Request,
+    proposal_id: str,
+    me: Me,
+    version: Version = None,
+    note: Annotated[str, Form(max_length=10_000)] = "",
+    back: Back = "",
+) -> Response:
     require(me, "reject")
     settings = settings_of(request)
-    call(proposals.reject, settings.store_path, proposal_id, actor=me.name, note=note,
-         expected_version=form_int(version), thresholds=settings.config.approvals,
-         wait=settings.busy_wait_seconds)  # fmt: skip
+    call(
+        proposals.reject,
+        settings.store_path,
+        proposal_id,
+        actor=me.name,
+        note=note,
+        expected_version=form_int(version),
+        thresholds=settings.config.approvals,
+        write=True,
+        wait=settings.busy_wait_seconds,
+    )
     return _back(back, "rejected")
 
 
 @router.post("/proposals/{proposal_id}/post")
 def post(
-    request: Request, proposal_id: str, me: Me, version: Version = None,
-    posting_ref: Annotated[str, Form(max_length=200)] = "", back: Back = "",
-) -> Response:  # fmt: skip
+    request: Request,
+    proposal_id: str,
+    me: Me,
+    version: Version = None,
+    posting_ref: Annotated[str, Form(max_length=200)] = "",
+    back: Back = "",
+) -> Response:
     require(me, "post")
     settings = settings_of(request)
-    call(proposals.post, settings.store_path, proposal_id, actor=me.name,
-         posting_ref=posting_ref, expected_version=form_int(version),
-         wait=settings.busy_wait_seconds)  # fmt: skip
+    call(
+        proposals.post,
+        settings.store_path,
+        proposal_id,
+        actor=me.name,
+        posting_ref=posting_ref,
+        expected_version=form_int(version),
+        write=True,
+        wait=settings.busy_wait_seconds,
+    )
     return _back(back, "posted")
 
 
@@ -98,5 +133,9 @@ def _back(back: str, done: str) -> RedirectResponse:
 
 
 def _proposals(settings: WebSettings, state: str) -> list[proposals.Proposal]:
-    return call(proposals.list_proposals, settings.store_path, states=(state,),
-                wait=settings.busy_wait_seconds)  # fmt: skip
+    return call(
+        proposals.list_proposals,
+        settings.store_path,
+        states=(state,),
+        wait=settings.busy_wait_seconds,
+    )

@@ -36,9 +36,14 @@ def audit_page(request: Request, me: Me, actor: str = "", day: str = "") -> Resp
             raise StoreError(f"day must be a date like 2024-03-15, not {day!r}") from None
         since = datetime.combine(chosen, time(0), tzinfo=zone)
         until = since + timedelta(days=1)
-    events = rows(call(audit_log, settings.store_path,
-                       LogFilter(actor=actor or None, since=since, until=until),
-                       wait=settings.busy_wait_seconds))  # fmt: skip
+    events = rows(
+        call(
+            audit_log,
+            settings.store_path,
+            LogFilter(actor=actor or None, since=since, until=until),
+            wait=settings.busy_wait_seconds,
+        )
+    )
     total = len(events)
     shown = events[-MAX_ROWS:][::-1]  # newest first
     return request.app.state.pages.page(

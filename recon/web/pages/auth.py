@@ -56,8 +56,9 @@ def login(
             f" {wait} seconds.",
             headers={"Retry-After": str(wait)},
         )
-    user = call(users.authenticate, settings.store_path, name, password,
-                wait=settings.busy_wait_seconds)  # fmt: skip
+    user = call(
+        users.authenticate, settings.store_path, name, password, wait=settings.busy_wait_seconds
+    )
     if user is None:
         limiter.failed(name, address)
         return request.app.state.pages.page(

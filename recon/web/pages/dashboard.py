@@ -30,12 +30,11 @@ CHART_HEIGHT = 160
 def dashboard_page(request: Request, me: Me) -> Response:
     settings = settings_of(request)
     wait = settings.busy_wait_seconds
-    figures = call(dashboard, settings.store_path, sla=settings.config.sla,
-                   as_of=settings.clock(), wait=wait)  # fmt: skip
-    waiting = call(proposals.list_proposals, settings.store_path, states=("PROPOSED",),
-                   wait=wait)  # fmt: skip
-    unposted = call(proposals.list_proposals, settings.store_path, states=("APPROVED",),
-                    wait=wait)  # fmt: skip
+    figures = call(
+        dashboard, settings.store_path, sla=settings.config.sla, as_of=settings.clock(), wait=wait
+    )
+    waiting = call(proposals.list_proposals, settings.store_path, states=("PROPOSED",), wait=wait)
+    unposted = call(proposals.list_proposals, settings.store_path, states=("APPROVED",), wait=wait)
     return request.app.state.pages.page(
         request,
         "dashboard.html",
@@ -97,12 +96,18 @@ def timeline_chart(
         start = first + i * step
         row = by_start.get(start, {"findings": 0, "still_open": 0})
         height = round(CHART_HEIGHT * row["findings"] / top, 1)
-        bars.append({
-            "x": round(i * slot, 1), "width": round(max(slot - 1, 1), 1),
-            "y": round(CHART_HEIGHT - height, 1), "height": height,
-            "start": start, "end": start + step,
-            "findings": row["findings"], "still_open": row["still_open"],
-        })  # fmt: skip
+        bars.append(
+            {
+                "x": round(i * slot, 1),
+                "width": round(max(slot - 1, 1), 1),
+                "y": round(CHART_HEIGHT - height, 1),
+                "height": height,
+                "start": start,
+                "end": start + step,
+                "findings": row["findings"],
+                "still_open": row["still_open"],
+            }
+        )
     end = first + count * step
     bands = []
     for incident in incidents:
@@ -112,5 +117,13 @@ def timeline_chart(
         x0 = CHART_WIDTH * ((a - first) / (end - first))
         x1 = CHART_WIDTH * ((b - first) / (end - first))
         bands.append({**incident, "x": round(x0, 1), "width": round(max(x1 - x0, 2), 1)})
-    return {"bars": bars, "bands": bands, "width": CHART_WIDTH, "height": CHART_HEIGHT,
-            "first": first, "end": end, "top": top, "minutes": minutes}  # fmt: skip
+    return {
+        "bars": bars,
+        "bands": bands,
+        "width": CHART_WIDTH,
+        "height": CHART_HEIGHT,
+        "first": first,
+        "end": end,
+        "top": top,
+        "minutes": minutes,
+    }

@@ -52,8 +52,14 @@ def page_of(exception_id: str, done: str) -> RedirectResponse:
 def exception_page(request: Request, exception_id: str, me: Me, done: str = "") -> Response:
     settings = settings_of(request)
     wait = settings.busy_wait_seconds
-    detail = call(queries.exception_detail, settings.store_path, exception_id,
-                  sla=settings.config.sla, as_of=settings.clock(), wait=wait)  # fmt: skip
+    detail = call(
+        queries.exception_detail,
+        settings.store_path,
+        exception_id,
+        sla=settings.config.sla,
+        as_of=settings.clock(),
+        wait=wait,
+    )
     remedies = call(proposals.remedies_of, settings.store_path, exception_id, wait=wait)
     mask = masker(me, settings.config)
     evidence = side_by_side(rows(detail.evidence), mask)
@@ -88,15 +94,27 @@ def exception_page(request: Request, exception_id: str, me: Me, done: str = "") 
 
 @router.post("/exceptions/{exception_id}/assign")
 def assign(
-    request: Request, exception_id: str, me: Me, version: Version = None,
-    to: Annotated[str, Form(max_length=200)] = "", note: Note = "",
-) -> Response:  # fmt: skip
+    request: Request,
+    exception_id: str,
+    me: Me,
+    version: Version = None,
+    to: Annotated[str, Form(max_length=200)] = "",
+    note: Note = "",
+) -> Response:
     to = to.strip() or me.name
     require(me, "assign", assignee=to)
     settings = settings_of(request)
-    call(actions.assign, settings.store_path, exception_id, to=to, actor=me.name,
-         note=note.strip() or None, expected_version=form_int(version),
-         wait=settings.busy_wait_seconds)  # fmt: skip
+    call(
+        actions.assign,
+        settings.store_path,
+        exception_id,
+        to=to,
+        actor=me.name,
+        note=note.strip() or None,
+        expected_version=form_int(version),
+        write=True,
+        wait=settings.busy_wait_seconds,
+    )
     if is_htmx(request):
         return queue_row(request, exception_id, me)
     return page_of(exception_id, "assigned")
@@ -104,27 +122,51 @@ def assign(
 
 @router.post("/exceptions/{exception_id}/reassign")
 def reassign(
-    request: Request, exception_id: str, me: Me, to: Annotated[str, Form(max_length=200)],
-    version: Version = None, note: Note = "",
-) -> Response:  # fmt: skip
+    request: Request,
+    exception_id: str,
+    me: Me,
+    to: Annotated[str, Form(max_length=200)],
+    version: Version = None,
+    note: Note = "",
+) -> Response:
     require(me, "reassign")
     settings = settings_of(request)
-    call(actions.reassign, settings.store_path, exception_id, to=to.strip(), note=note,
-         actor=me.name, expected_version=form_int(version),
-         wait=settings.busy_wait_seconds)  # fmt: skip
+    call(
+        actions.reassign,
+        settings.store_path,
+        exception_id,
+        to=to.strip(),
+        note=note,
+        actor=me.name,
+        expected_version=form_int(version),
+        write=True,
+        wait=settings.busy_wait_seconds,
+    )
     return page_of(exception_id, "reassigned")
 
 
 @router.post("/exceptions/{exception_id}/resolve")
 def resolve(
-    request: Request, exception_id: str, me: Me, code: Annotated[str, Form(max_length=40)] = "",
-    version: Version = None, note: Note = "",
-) -> Response:  # fmt: skip
+    request: Request,
+    exception_id: str,
+    me: Me,
+    code: Annotated[str, Form(max_length=40)] = "",
+    version: Version = None,
+    note: Note = "",
+) -> Response:
     require(me, "resolve")
     settings = settings_of(request)
-    call(actions.resolve, settings.store_path, exception_id, code=code, note=note,
-         actor=me.name, expected_version=form_int(version),
-         wait=settings.busy_wait_seconds)  # fmt: skip
+    call(
+        actions.resolve,
+        settings.store_path,
+        exception_id,
+        code=code,
+        note=note,
+        actor=me.name,
+        expected_version=form_int(version),
+        write=True,
+        wait=settings.busy_wait_seconds,
+    )
     return page_of(exception_id, "resolved")
 
 
@@ -134,8 +176,16 @@ def reopen(
 ) -> Response:
     require(me, "reopen")
     settings = settings_of(request)
-    call(actions.reopen, settings.store_path, exception_id, note=note, actor=me.name,
-         expected_version=form_int(version), wait=settings.busy_wait_seconds)  # fmt: skip
+    call(
+        actions.reopen,
+        settings.store_path,
+        exception_id,
+        note=note,
+        actor=me.name,
+        expected_version=form_int(version),
+        write=True,
+        wait=settings.busy_wait_seconds,
+    )
     return page_of(exception_id, "reopened")
 
 
@@ -144,8 +194,15 @@ def comment(request: Request, exception_id: str, me: Me, text: Note = "") -> Res
     """A comment never conflicts with another change, so it is not version-checked."""
     require(me, "comment")
     settings = settings_of(request)
-    call(actions.add_comment, settings.store_path, exception_id, text=text, actor=me.name,
-         wait=settings.busy_wait_seconds)  # fmt: skip
+    call(
+        actions.add_comment,
+        settings.store_path,
+        exception_id,
+        text=text,
+        actor=me.name,
+        write=True,
+        wait=settings.busy_wait_seconds,
+    )
     return page_of(exception_id, "commented")
 
 
@@ -157,9 +214,18 @@ def attach(
     settings = settings_of(request)
     limit = settings.max_upload_bytes
     content = file.file.read(limit + 1)
-    call(actions.add_attachment, settings.store_path, exception_id,
-         name=file.filename or "", content=content, content_type=file.content_type,
-         max_bytes=limit, actor=me.name, wait=settings.busy_wait_seconds)  # fmt: skip
+    call(
+        actions.add_attachment,
+        settings.store_path,
+        exception_id,
+        name=file.filename or "",
+        content=content,
+        content_type=file.content_type,
+        max_bytes=limit,
+        actor=me.name,
+        write=True,
+        wait=settings.busy_wait_seconds,
+    )
     return page_of(exception_id, "attached")
 
 
@@ -169,8 +235,9 @@ def download(request: Request, attachment_id: int, me: Me) -> Response:
     not trusted: it is sent as application/octet-stream, attachment, nosniff, sandboxed)."""
     require(me, "view")
     settings = settings_of(request)
-    found = call(actions.get_attachment, settings.store_path, attachment_id,
-                 wait=settings.busy_wait_seconds)  # fmt: skip
+    found = call(
+        actions.get_attachment, settings.store_path, attachment_id, wait=settings.busy_wait_seconds
+    )
     return Response(
         found.content,
         media_type="application/octet-stream",
@@ -185,15 +252,24 @@ def download(request: Request, attachment_id: int, me: Me) -> Response:
 
 @router.post("/exceptions/{exception_id}/propose")
 def propose(
-    request: Request, exception_id: str, me: Me,
+    request: Request,
+    exception_id: str,
+    me: Me,
     kind: Annotated[str, Form(max_length=40)],
     suggestion_id: Annotated[str | None, Form(max_length=200)] = None,
-) -> Response:  # fmt: skip
+) -> Response:
     require(me, "propose")
     settings = settings_of(request)
-    call(proposals.propose, settings.store_path, exception_id, kind,
-         suggestion_id=suggestion_id or None, actor=me.name,
-         wait=settings.busy_wait_seconds)  # fmt: skip
+    call(
+        proposals.propose,
+        settings.store_path,
+        exception_id,
+        kind,
+        suggestion_id=suggestion_id or None,
+        actor=me.name,
+        write=True,
+        wait=settings.busy_wait_seconds,
+    )
     return page_of(exception_id, "proposed")
 
 
@@ -202,8 +278,15 @@ def acknowledge(request: Request, exception_id: str, me: Me, note: Note = "") ->
     """Take a double-credit alert off the queue with a note on what was checked."""
     require(me, "resolve")
     settings = settings_of(request)
-    call(proposals.acknowledge_alert, settings.store_path, exception_id, actor=me.name,
-         note=note, wait=settings.busy_wait_seconds)  # fmt: skip
+    call(
+        proposals.acknowledge_alert,
+        settings.store_path,
+        exception_id,
+        actor=me.name,
+        note=note,
+        write=True,
+        wait=settings.busy_wait_seconds,
+    )
     return page_of(exception_id, "acknowledged")
 
 
@@ -216,6 +299,8 @@ def queue_row(request: Request, exception_id: str, me: User) -> Response:
 
 def _disposition(name: str) -> str:
     """`attachment` with an ASCII fallback name and the UTF-8 name (RFC 6266)."""
-    ascii_name = "".join(c if c.isascii() and c.isprintable() and c not in '"\\;' else "_"
-                         for c in name) or "attachment"  # fmt: skip
+    ascii_name = (
+        "".join(c if c.isascii() and c.isprintable() and c not in '"\\;' else "_" for c in name)
+        or "attachment"
+    )
     return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name, safe='')}"

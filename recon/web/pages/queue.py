@@ -49,9 +49,18 @@ COLUMNS = (
 
 # the filters behind "More filters" (a closed <details> unless one is in use)
 NARROW_FIELDS = (
-    "subtype", "breached", "assignee", "min_amount", "max_amount", "min_age", "max_age",
-    "channel", "customer", "incident", "text",
-)  # fmt: skip
+    "subtype",
+    "breached",
+    "assignee",
+    "min_amount",
+    "max_amount",
+    "min_age",
+    "max_age",
+    "channel",
+    "customer",
+    "incident",
+    "text",
+)
 
 
 class BadFilter(StoreError):
@@ -106,8 +115,14 @@ def query_from(params: Any, me: User, page_size: int) -> tuple[queries.QueueQuer
 def queue(request: Request, me: Me) -> Response:
     settings = settings_of(request)
     query, shown = query_from(request.query_params, me, settings.page_size)
-    page = call(queries.queue_page, settings.store_path, query, sla=settings.config.sla,
-                now=settings.clock(), wait=settings.busy_wait_seconds)  # fmt: skip
+    page = call(
+        queries.queue_page,
+        settings.store_path,
+        query,
+        sla=settings.config.sla,
+        now=settings.clock(),
+        wait=settings.busy_wait_seconds,
+    )
     context = _context(request, me, query, page, shown)
     pages = request.app.state.pages
     if is_htmx(request) and request.headers.get("hx-target") == "queue-results":
@@ -151,11 +166,18 @@ def bulk(
         raise StoreError("tick at least one exception first")
     settings = settings_of(request)
     outcomes = call(
-        actions.bulk, settings.store_path, ids, action, actor=me.name,
-        note=note.strip() or None, to=to if action == "assign" else None,
-        code=code if action == "resolve" else None, expected_versions=versions,
+        actions.bulk,
+        settings.store_path,
+        ids,
+        action,
+        actor=me.name,
+        note=note.strip() or None,
+        to=to if action == "assign" else None,
+        code=code if action == "resolve" else None,
+        expected_versions=versions,
+        write=True,
         wait=settings.busy_wait_seconds,
-    )  # fmt: skip
+    )
     done = sum(1 for o in outcomes if o.ok)
     return request.app.state.pages.page(
         request,
@@ -168,8 +190,14 @@ def row_response(request: Request, exception_id: str, me: User) -> Response:
     """One queue row (after an inline "Take"), rendered as the table renders it."""
     settings = settings_of(request)
     query = queries.QueueQuery(statuses=(), exception_id=exception_id, page_size=1)
-    page = call(queries.queue_page, settings.store_path, query, sla=settings.config.sla,
-                now=settings.clock(), wait=settings.busy_wait_seconds)  # fmt: skip
+    page = call(
+        queries.queue_page,
+        settings.store_path,
+        query,
+        sla=settings.config.sla,
+        now=settings.clock(),
+        wait=settings.busy_wait_seconds,
+    )
     context = _context(request, me, query, page, {})
     context["row"] = context["rows"][0] if context["rows"] else None
     return request.app.state.pages.page(request, "_queue_row.html", context)
@@ -209,8 +237,11 @@ def _context(
 def _alerts(settings: Any) -> list[dict[str, Any]]:
     from recon.store import proposals
 
-    return list(call(proposals.alerts, settings.store_path, active_only=True,
-                     wait=settings.busy_wait_seconds))  # fmt: skip
+    return list(
+        call(
+            proposals.alerts, settings.store_path, active_only=True, wait=settings.busy_wait_seconds
+        )
+    )
 
 
 def _text(value: str | None) -> str | None:
