@@ -282,16 +282,20 @@ def bulk(
         store_path, owner=f"{actor}: {action} {len(unique)} exception(s)", wait_seconds=wait_seconds
     ) as con:
         _authorize(con, actor, change)
+        staged: list[list[object]] = []
         for exception_id in unique:
             try:
-                done = _apply(con, store_path, exception_id, change, actor=actor,
-                              expected_version=versions.get(exception_id), now=now)  # fmt: skip
+                expected = versions.get(exception_id)
+                done, row = _check(con, store_path, exception_id, change, actor=actor,
+                                   expected_version=expected, now=now)  # fmt: skip
             except (UnknownExceptionError, IllegalTransitionError, StaleVersionError,
                     ClaimedError) as refused:  # fmt: skip
                 outcomes.append(BulkOutcome(exception_id, False, str(refused)))
             else:
+                staged.append(row)
                 message = f"{done.from_status} -> {done.to_status}"
                 outcomes.append(BulkOutcome(exception_id, True, message, done))
+        _write(con, staged)
     return outcomes
 
 
@@ -355,8 +359,9 @@ def _one(
         wait_seconds=wait_seconds,
     ) as con:
         _authorize(con, actor, change)
-        done = _apply(con, store_path, exception_id, change, actor=actor,
-                      expected_version=expected_version, now=now)  # fmt: skip
+        done, staged = _check(con, store_path, exception_id, change, actor=actor,
+                              expected_version=expected_version, now=now)  # fmt: skip
+        _write(con, [staged])
         if attachment is not None:
             row = con.execute(
                 load_sql("recon.store", "attachment_insert"),
@@ -393,7 +398,7 @@ def _reason(err: PermissionDenied, name: str) -> str:
     return "not a user of this store" if "not a user" in str(err) else f"user {name} is disabled"
 
 
-def _apply(
+def _check(
     con: duckdb.DuckDBPyConnection,
     store_path: str | Path,
     exception_id: str,
@@ -402,9 +407,9 @@ def _apply(
     actor: str,
     expected_version: int | None,
     now: datetime,
-) -> Transition:
-    """Check and apply `change` to one exception inside the caller's transaction. Every
-    refusal is raised before anything is written."""
+) -> tuple[Transition, list[object]]:
+    """Check `change` on one exception and say what it does: the transition and the row
+    `_write` stages for it. Every refusal is raised here, reading only."""
     cursor = con.execute(load_sql("recon.store", "exception_state"), {"id": exception_id})
     names = [d[0] for d in cursor.description]
     found = cursor.fetchone()
@@ -437,25 +442,37 @@ def _apply(
     assert isinstance(resolution, tuple)
     closed_at = row["closed_at"] if change.closed is _KEEP else (now if change.closed else None)
     to_status = change.to_status or status
-    state = {
-        "exception_id": exception_id,
-        "now": now,
-        "actor": actor,
-        "os_user": os_user(),
-        "action": change.action,
-        "from_status": status,
-        "to_status": to_status,
-        "note": note,
-        "assignee": row["assignee"] if change.assignee is _KEEP else change.assignee,
-        "resolution_code": resolution[0],
-        "resolution_note": resolution[1],
-        "closed_at": closed_at,
-    }
-    run_statements(con, load_sql("recon.store", "transition_event"), state)
-    audit.append_events(con)
-    run_statements(con, load_sql("recon.store", "transition"), state)
-    return Transition(exception_id, change.action, status, to_status, actor, now, note,
+    staged = [
+        exception_id,
+        now,
+        actor,
+        os_user(),
+        change.action,
+        status,
+        to_status,
+        note,
+        row["assignee"] if change.assignee is _KEEP else change.assignee,
+        resolution[0],
+        resolution[1],
+        closed_at,
+    ]  # fmt: skip (the columns of transition_changes.sql, in order)
+    done = Transition(exception_id, change.action, status, to_status, actor, now, note,
                       version + 1)  # fmt: skip
+    return done, staged
+
+
+def _write(con: duckdb.DuckDBPyConnection, staged: list[list[object]]) -> None:
+    """Write checked changes inside the caller's transaction: their events chained and
+    appended in one go (numbered in the order given), then the exceptions' new states."""
+    if not staged:
+        return
+    run_statements(con, load_sql("recon.store", "transition_changes"))
+    con.executemany(
+        load_sql("recon.store", "transition_change"), [[n, *row] for n, row in enumerate(staged, 1)]
+    )
+    run_statements(con, load_sql("recon.store", "transition_events"))
+    audit.append_events(con)
+    run_statements(con, load_sql("recon.store", "transition"))
 
 
 def _stale(con: duckdb.DuckDBPyConnection, exception_id: str, version: int, had: int) -> str:

@@ -1,5 +1,4 @@
--- An analyst's change to one exception: its audit event, staged for audit.py to chain and
--- append before transition.sql writes the new state.
+-- One store-wide event (a user's change, users.py), staged for audit.py to chain and append.
 CREATE OR REPLACE TEMP TABLE _audit_new_events AS
 SELECT
     coalesce(max(event_no), 0) + 1 AS event_no,
