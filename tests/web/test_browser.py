@@ -219,11 +219,14 @@ def test_bulk_assign_then_bulk_resolve(open_as: Callable[[str | None], Page]) ->
 
 def test_an_item_someone_holds_cannot_be_taken(open_as: Callable[[str | None], Page]) -> None:
     ana, ben = open_as("ana"), open_as("ben")
-    exception = exception_ids(ana, "?type=DUPLICATE_DEBIT&sort=exception_id")[0]
-    row = ana.locator(f"#row-{exception}")
-    row.get_by_role("button", name="Take").click()
+    query = "?type=DUPLICATE_DEBIT&sort=exception_id"
+    exception = exception_ids(ana, query)[0]
+    exception_ids(ben, query)  # ben's queue shows it unheld too
+    ana.locator(f"#row-{exception}").get_by_role("button", name="Take").click()
     sync_api.expect(ana.locator(f"#row-{exception} td").nth(12)).to_have_text("ana")
-    exception_ids(ben, "?type=DUPLICATE_DEBIT&sort=exception_id")
+    ben.locator(f"#row-{exception}").get_by_role("button", name="Take").click()
+    sync_api.expect(ben.locator("#messages")).to_contain_text(f"{exception} was changed by ana")
+    exception_ids(ben, query)
     ben.locator(f"input[name=ids][value='{exception}']").check()
     ben.get_by_label("Action").select_option("assign")
     ben.get_by_role("button", name="Apply").click()
