@@ -5,6 +5,7 @@ swapped into the page's message area."""
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -79,6 +80,13 @@ def _shown(request: Request, err: Exception) -> str:
     return message[len(prefix) :] if message.startswith(prefix) else message
 
 
+def _holder(message: str) -> str:
+    """Who holds the store, from the library's busy message ("... is in use by run R (pid P,
+    since T); gave up waiting ..."), without the store's path."""
+    found = re.search(r"in use by (.+?); gave up", message)
+    return f"Held by {found.group(1)}." if found else ""
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on `app`."""
 
@@ -99,7 +107,7 @@ def install(app: FastAPI) -> None:
             "The store is busy",
             BUSY_MESSAGE,
             headers={"Retry-After": retry},
-            hint=one_line(err),
+            hint=_holder(one_line(err)),
         )
 
     async def csrf(request: Request, err: Exception) -> Response:

@@ -54,6 +54,7 @@ def test_a_busy_store_is_a_503_page_with_retry_after(signed_in: SignedIn, store:
         response.text.lower()
     )
     assert "Traceback" not in response.text
+    assert str(store) not in response.text
 
 
 def test_a_stale_form_says_who_changed_it_and_when(signed_in: SignedIn) -> None:
@@ -293,3 +294,11 @@ def test_a_double_credit_alert_is_on_the_queue_until_acknowledged(
     done = post(client, f"/exceptions/{exception}/acknowledge", note="reversed the manual credit")
     assert "Alert acknowledged." in done.text
     assert "Double-credit risk" not in client.get("/queue").text
+
+
+def test_an_unknown_exception_or_attachment_is_a_404_page(signed_in: SignedIn) -> None:
+    client = signed_in("ana")
+    missing = client.get("/exceptions/EX-0000000000000000")
+    assert missing.status_code == 404
+    assert "no exception 'EX-0000000000000000'" in missing.text
+    assert client.get("/attachments/987654").status_code == 404

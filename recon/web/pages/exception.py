@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from recon.store import actions, proposals, queries
+from recon.store.attachments import AttachmentError
 from recon.store.statuses import RESOLUTION_CODES
 from recon.store.users import User
 from recon.web.failures import is_htmx
@@ -235,9 +236,15 @@ def download(request: Request, attachment_id: int, me: Me) -> Response:
     not trusted: it is sent as application/octet-stream, attachment, nosniff, sandboxed)."""
     require(me, "view")
     settings = settings_of(request)
-    found = call(
-        actions.get_attachment, settings.store_path, attachment_id, wait=settings.busy_wait_seconds
-    )
+    try:
+        found = call(
+            actions.get_attachment,
+            settings.store_path,
+            attachment_id,
+            wait=settings.busy_wait_seconds,
+        )
+    except AttachmentError:
+        raise HTTPException(404) from None
     return Response(
         found.content,
         media_type="application/octet-stream",
