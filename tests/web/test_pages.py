@@ -4,6 +4,7 @@ escaping, masking, bulk outcomes, the maker-checker rule as the web shows it."""
 from __future__ import annotations
 
 import fcntl
+import html
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -300,5 +301,5 @@ def test_an_unknown_exception_or_attachment_is_a_404_page(signed_in: SignedIn) -
     client = signed_in("ana")
     missing = client.get("/exceptions/EX-0000000000000000")
     assert missing.status_code == 404
-    assert "no exception 'EX-0000000000000000'" in missing.text
+    assert "no exception 'EX-0000000000000000'" in html.unescape(missing.text)
     assert client.get("/attachments/987654").status_code == 404
