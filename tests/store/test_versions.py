@@ -3,19 +3,24 @@ saying who changed it and when."""
 
 from __future__ import annotations
 
+import gzip
+import shutil
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
 from recon.errors import StaleVersionError
 from recon.store import record_run
 from recon.store.actions import add_attachment, add_comment, assign, reopen, resolve
-from recon.store.queries import exception_detail
+from recon.store.migrate import CURRENT_VERSION
+from recon.store.queries import ExceptionFilter, exception_detail, list_exceptions
 
 from .builders import F, at, exceptions_by_id, load_findings, run_info, table_rows
 from .team import FINDINGS, ex, team_store
 
 T = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+FIXTURE = Path(__file__).parent / "fixtures" / "store_v1"
 
 
 @pytest.fixture
@@ -97,3 +102,12 @@ def test_a_run_that_only_refreshes_the_amount_keeps_the_version(team, con):
     record_run(team, con, run_info(2), actor="nightly", now=at(2))
     assert exceptions_by_id(team)[ex("T1")]["amount"] == 150
     assert version(team, ex("T1")) == 1
+
+
+def test_reading_a_store_from_before_versions_migrates_it_first(tmp_path):
+    store = tmp_path / "store_v1.duckdb"
+    with gzip.open(FIXTURE / "store_v1.duckdb.gz") as src, store.open("wb") as dst:
+        shutil.copyfileobj(src, dst)
+    queue = list_exceptions(store, ExceptionFilter(statuses=()))
+    assert set(queue["version"].to_list()) == {1}
+    assert table_rows(store, "store_info") == [("schema_version", str(CURRENT_VERSION))]
