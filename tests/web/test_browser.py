@@ -398,6 +398,7 @@ def test_screenshots_for_the_readme(open_as: Callable[[str | None], Page]) -> No
     """Saves docs/img/queue.png, exception.png and dashboard.png (shown by the README)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page = open_as("lead")
+    page.set_viewport_size({"width": 1600, "height": 900})
     page.goto("/queue?sort=amount&desc=1")
     page.screenshot(path=SCREENSHOTS / "queue.png")
     exception = with_suggestion(page, "?subtype=GATEWAY_DOUBLE_CHARGE&sort=exception_id")
