@@ -19,6 +19,8 @@ NOT_ON_COMMAND_LINE = {
     "compensation",
     "sla",
     "privacy",
+    "web",  # tables: set in recon.toml ([web], [approvals])
+    "approvals",
     "landing",
     "pull_deadline_minutes",
     "pull_retry_seconds",
