@@ -140,14 +140,22 @@ def ratios(results: list[dict]) -> list[str]:
             parts.append(
                 f"recon/floor = {recon['measurement'].seconds / floor['measurement'].seconds:.1f}"
             )
-        if floor and bare:
+        if floor and bare and bare["agreement"]:
             parts.append(
                 f"bare/floor = {bare['measurement'].seconds / floor['measurement'].seconds:.1f}"
             )
-        if recon and bare:
+        if recon and bare and bare["agreement"]:
             parts.append(
                 f"recon/bare = {recon['measurement'].seconds / bare['measurement'].seconds:.2f}"
             )
+        for name, run, codes in (("bare DuckDB", bare, (0,)), ("recon", recon, (0, 1))):
+            if run and run["measurement"].returncode not in codes:
+                tail = run["measurement"].output_tail
+                lines_out = tail.strip().splitlines()
+                why = "out of memory" if "memory" in tail.lower() else (
+                    lines_out[-1] if lines_out else "no output"
+                )  # fmt: skip
+                parts.append(f"{name} did not finish ({why})")
         if recon:
             parts.append(f"recon peak RSS {recon['measurement'].peak_rss_mb / 1024:.2f} GB")
             spill = (recon.get("resources") or {}).get("spill_peak_bytes")
