@@ -1,11 +1,12 @@
 # Two commands set everything up on a fresh machine (Python 3.11+ and make are enough):
 #   make sample   install, then reconcile the bundled sample day into out/sample
 #   make test     install, then run the test suite (.ci/run calls exactly this)
+#   make screenshots  refresh the README's images in docs/img/ (tests never write there)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: install sample test lint bench clean
+.PHONY: install sample test screenshots lint bench clean
 
 install: $(VENV)/.installed
 
@@ -28,6 +29,12 @@ sample: install
 test: install
 	.ci/ensure-chromium
 	$(BIN)/python -m pytest
+
+# the README's images (docs/img/*.png) from the browser tests; `make test` never writes them
+screenshots: install
+	.ci/ensure-chromium
+	RECON_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/web/test_browser.py -q \
+		-p no:cacheprovider -k test_screenshots_for_the_readme
 
 lint: install
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

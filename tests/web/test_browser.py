@@ -3,7 +3,9 @@
 
 One server for this module, one browser for the session; each test signs in its own users
 in fresh browser contexts and works its own exceptions, so the tests do not depend on each
-other's order. The last test saves the README's screenshots to docs/img/.
+other's order. The last test takes the README's screenshots: into the test's temporary
+folder, or into docs/img/ with RECON_UPDATE_SCREENSHOTS=1 (`make screenshots`), so a test run
+never changes the repository.
 """
 
 from __future__ import annotations
@@ -36,7 +38,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-SCREENSHOTS = ROOT / "docs" / "img"
+README_IMAGES = ROOT / "docs" / "img"
+UPDATE_SCREENSHOTS = "RECON_UPDATE_SCREENSHOTS"
 Page = sync_api.Page
 
 
@@ -394,17 +397,33 @@ def test_no_page_breaks_its_content_security_policy(
     assert problems == []
 
 
-def test_screenshots_for_the_readme(open_as: Callable[[str | None], Page]) -> None:
-    """Saves docs/img/queue.png, exception.png and dashboard.png (shown by the README)."""
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+def screenshot_folder(tmp_path: Path) -> Path:
+    """docs/img/ when asked to refresh the README's images (`make screenshots`), else a
+    temporary folder: a test run leaves the working tree as it was."""
+    return README_IMAGES if os.environ.get(UPDATE_SCREENSHOTS) == "1" else tmp_path
+
+
+def test_screenshots_for_the_readme(open_as: Callable[[str | None], Page], tmp_path: Path) -> None:
+    """Takes queue.png, exception.png and dashboard.png (docs/img/ shows them in the README)."""
+    folder = screenshot_folder(tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
     page = open_as("lead")
     page.set_viewport_size({"width": 1600, "height": 900})
     page.goto("/queue?sort=amount&desc=1")
-    page.screenshot(path=SCREENSHOTS / "queue.png")
+    page.screenshot(path=folder / "queue.png")
     exception = with_suggestion(page, "?subtype=GATEWAY_DOUBLE_CHARGE&sort=exception_id")
-    page.screenshot(path=SCREENSHOTS / "exception.png", full_page=True)
+    page.screenshot(path=folder / "exception.png", full_page=True)
     page.goto("/dashboard")
-    page.screenshot(path=SCREENSHOTS / "dashboard.png", full_page=True)
+    page.screenshot(path=folder / "dashboard.png", full_page=True)
     for name in ("queue", "exception", "dashboard"):
-        assert (SCREENSHOTS / f"{name}.png").stat().st_size > 10_000, name
+        assert (folder / f"{name}.png").stat().st_size > 10_000, name
     assert exception
+
+
+def test_a_test_run_writes_screenshots_outside_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv(UPDATE_SCREENSHOTS, raising=False)
+    assert screenshot_folder(tmp_path) == tmp_path
+    monkeypatch.setenv(UPDATE_SCREENSHOTS, "1")
+    assert screenshot_folder(tmp_path) == README_IMAGES
