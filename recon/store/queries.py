@@ -45,6 +45,13 @@ __all__ = [
 ]
 
 MAX_PAGE_SIZE = 1000
+# the largest filter values queue.sql can compare: DECIMAL(18, 2) amounts, DECIMAL(12, 1) ages
+_LIMITS = {
+    "min amount": Decimal("9999999999999999.99"),
+    "max amount": Decimal("9999999999999999.99"),
+    "min age": Decimal("99999999999.9"),
+    "max age": Decimal("99999999999.9"),
+}
 
 
 @dataclass(frozen=True)
@@ -77,6 +84,13 @@ class ExceptionFilter:
         def many(values: tuple[str, ...]) -> list[str] | None:
             return [v.upper() for v in values] if values else None
 
+        for label, value in (
+            ("min amount", self.min_amount),
+            ("max amount", self.max_amount),
+            ("min age", self.min_age_hours),
+            ("max age", self.max_age_hours),
+        ):
+            _check_range(label, value)
         return {
             "statuses": many(self.statuses),
             "types": many(self.types),
@@ -96,6 +110,17 @@ class ExceptionFilter:
             "channel": self.channel or None,
             "incident_id": self.incident_id or None,
         }
+
+
+def _check_range(label: str, value: Decimal | int | None) -> None:
+    """`StoreError` for a filter number the store's columns cannot hold (rather than an
+    internal conversion error from DuckDB)."""
+    if value is None:
+        return
+    limit = _LIMITS[label]
+    number = Decimal(str(value))
+    if not number.is_finite() or not -limit <= number <= limit:
+        raise StoreError(f"{label} must be between -{limit} and {limit}, not {value}")
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import csv
 import io
 from dataclasses import replace
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
@@ -107,6 +108,27 @@ def test_a_page_past_the_last_is_empty_and_still_counts(queue):
 def test_a_bad_order_or_page_is_refused(queue, query, why):
     with pytest.raises(StoreError, match=why):
         page_of(queue, **query)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"min_amount": Decimal("1e30")},
+        {"max_amount": Decimal("-1e16")},
+        {"min_age_hours": Decimal("1e400")},
+        {"max_age_hours": Decimal("Infinity")},
+    ],
+)
+def test_a_filter_number_the_store_cannot_compare_is_refused_by_name(queue, query):
+    """Not DuckDB's internal conversion error: the field, its range and the value."""
+    with pytest.raises(StoreError, match=r"(amount|age) must be between -\d+\.\d+ and \d+"):
+        page_of(queue, **query)
+
+
+def test_the_cli_names_a_filter_number_out_of_range(queue, capsys):
+    code = main(["exceptions", "list", "--store", str(queue), "--min-amount", "1e30"])
+    assert code == 2
+    assert "min amount must be between" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
