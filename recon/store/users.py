@@ -54,6 +54,8 @@ class User:
     role: str
     disabled: bool
     created_at: datetime
+    # the last change of the user (password set, disabled): a sign-in from before it ends
+    changed_at: datetime | None = None
 
 
 def add_user(
@@ -303,4 +305,5 @@ def _user(row: dict) -> User:
         role=row["role"],
         disabled=bool(row["disabled"]),
         created_at=row["created_at"],
+        changed_at=row.get("changed_at"),
     )

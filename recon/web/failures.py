@@ -73,11 +73,15 @@ def error_page(
 
 
 def _shown(request: Request, err: Exception) -> str:
-    """The library's one-line message, without the store's file path in front (the server's
-    file system is none of the page's business)."""
+    """The library's one-line message without the store's folder: the path in front of a
+    message goes, one inside it becomes the file's name (the server's file system is none
+    of the page's business)."""
     message = one_line(err)
-    prefix = f"{settings_of(request).store_path}: "
-    return message[len(prefix) :] if message.startswith(prefix) else message
+    store = settings_of(request).store_path
+    prefix = f"{store}: "
+    if message.startswith(prefix):
+        message = message[len(prefix) :]
+    return message.replace(str(store), store.name)
 
 
 def _holder(message: str) -> str:

@@ -37,6 +37,7 @@ LOGIN_REASONS = {
     "expired": "Your session expired. Sign in again.",
     "signed_out": "You are signed out.",
     "disabled": "Your account is disabled or no longer exists. Ask your team lead.",
+    "changed": "Your password was changed since you signed in. Sign in again.",
 }
 
 
@@ -51,8 +52,8 @@ async def csrf_guard(request: Request) -> None:
         return
     session: Session | None = getattr(request.state, "session", None)
     form = await request.form()
-    back = form.get("back")
-    if isinstance(back, str) and back.startswith("/") and not back.startswith("//"):
+    back = local_path(form.get("back"))
+    if back is not None:
         request.state.back = back  # where an error page links back to
     token: Any = request.headers.get(CSRF_HEADER)
     if token is None:
@@ -61,6 +62,21 @@ async def csrf_guard(request: Request) -> None:
         raise CsrfRefused
     if not hmac.compare_digest(token.encode(), session.csrf.encode()):
         raise CsrfRefused
+
+
+def local_path(target: object) -> str | None:
+    """`target` if it is a path on this site, else None: the one rule for every place a
+    request names where to go next (`next` after sign-in, a form's `back`).
+
+    A browser reads `//host`, `/\\host` and `https:...` as another site, and drops tabs and
+    newlines inside a URL (`/<TAB>/host` becomes `//host`), so none of those pass."""
+    if not isinstance(target, str) or not target.startswith("/") or len(target) > 2000:
+        return None
+    if target.startswith("//") or "\\" in target:
+        return None
+    if any(ord(c) < 0x20 or ord(c) == 0x7F for c in target):
+        return None
+    return target
 
 
 def back_link(request: Request) -> str:
@@ -82,6 +98,10 @@ def current_user(request: Request) -> users.User:
     if user is None or user.disabled:
         request.state.session = Session.anonymous(settings.clock())
         raise LoginRequired("disabled")
+    if user.changed_at is not None and session.issued_at < user.changed_at:
+        # a new password ends every sign-in from before it (someone may have known the old)
+        request.state.session = Session.anonymous(settings.clock())
+        raise LoginRequired("changed")
     request.state.user = user
     return user
 

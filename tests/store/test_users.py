@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from recon.errors import PermissionDenied, UserError
@@ -132,6 +134,14 @@ def test_a_user_changes_their_own_password(team):
     set_password(team, "ann", "a new long password", actor="ann")
     assert authenticate(team, "ann", "a new long password") is not None
     assert authenticate(team, "ann", PASSWORD) is None
+
+
+def test_a_new_password_is_when_the_user_last_changed(team):
+    """`changed_at` lets the web app end the sign-ins from before a new password."""
+    assert get_user(team, "ann").changed_at is None
+    when = datetime(2026, 1, 5, 9, 30, tzinfo=UTC)
+    set_password(team, "ann", "a new long password", actor="ann", now=when)
+    assert get_user(team, "ann").changed_at == when
 
 
 def test_an_admin_sets_anyones_password(team):

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from recon.store import proposals
 from recon.store.users import User
-from recon.web.guards import current_user, may, require, settings_of
+from recon.web.guards import current_user, local_path, may, require, settings_of
 from recon.web.library import call
 from recon.web.settings import WebSettings
 from recon.web.views import form_int, masker, remedy, rows
@@ -127,8 +127,9 @@ def post(
 
 def _back(back: str, done: str) -> RedirectResponse:
     """To the page the form was on (an exception page or the approvals page)."""
-    target = back if back.startswith(("/exceptions/", "/approvals")) else "/approvals"
-    target = target.split("?", 1)[0]
+    target = (local_path(back) or "").split("?", 1)[0]
+    if not target.startswith(("/exceptions/", "/approvals")):
+        target = "/approvals"
     return RedirectResponse(f"{target}?done={done}", status_code=303)
 
 

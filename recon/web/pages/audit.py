@@ -32,10 +32,10 @@ def audit_page(request: Request, me: Me, actor: str = "", day: str = "") -> Resp
     if day.strip():
         try:
             chosen = date.fromisoformat(day.strip())
-        except ValueError:
+            since = datetime.combine(chosen, time(0), tzinfo=zone)
+            until = since + timedelta(days=1)
+        except (ValueError, OverflowError):  # not a date, or the calendar's last day
             raise StoreError(f"day must be a date like 2024-03-15, not {day!r}") from None
-        since = datetime.combine(chosen, time(0), tzinfo=zone)
-        until = since + timedelta(days=1)
     events = rows(
         call(
             audit_log,

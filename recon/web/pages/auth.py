@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 
 from recon.store import users
 from recon.web.failures import error_page
-from recon.web.guards import LOGIN_REASONS, settings_of
+from recon.web.guards import LOGIN_REASONS, local_path, settings_of
 from recon.web.library import call
 from recon.web.net import client_address
 
@@ -20,9 +20,7 @@ WRONG = "Wrong user name or password."  # the same for an unknown name: nothing 
 
 def safe_next(target: str | None) -> str:
     """Where to go after signing in: a path on this site only (never `//evil` or a URL)."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return "/queue"
-    return target
+    return local_path(target) or "/queue"
 
 
 @router.get("/login")
