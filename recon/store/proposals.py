@@ -74,6 +74,7 @@ class Proposal:
     version: int
     suggestion_id: str | None = None  # None: written by hand
     suggestion_revision: int | None = None  # the revision of the run's figures it copied
+    resolved_by: str | None = None  # who last resolved its exception, as of reading it
 
     def unposted_hours(self, as_of: datetime | None = None) -> Decimal | None:
         """Hours since it was approved, one decimal, while it waits to be posted; else None."""

@@ -8,8 +8,9 @@ from typing import Any
 
 from fastapi import Request
 
+from recon.config import ApprovalPolicy
 from recon.errors import PermissionDenied
-from recon.store import permissions, users
+from recon.store import permissions, proposals, users
 from recon.web.library import call
 from recon.web.session import Session
 from recon.web.settings import WebSettings
@@ -110,6 +111,20 @@ def require(user: users.User, action: str, *, assignee: str | None = None) -> No
     """The store's one authorization rule (`recon.store.permissions.require`), asked before a
     write so a refused user gets a 403 page before anything is read for the write."""
     permissions.require(user, action, assignee=assignee)
+
+
+def why_not_decide(
+    user: users.User, proposal: proposals.Proposal, thresholds: ApprovalPolicy
+) -> str | None:
+    """For pages: why this user may not approve or reject this proposal (its proposer, its
+    exception's resolver, above the admin threshold, a role that does not approve), in the
+    words of the one maker-checker rule (`proposals.check_approval`), or None. The page
+    shows the reason instead of buttons; the server checks again on POST."""
+    try:
+        proposals.check_approval(proposal, user, proposal.resolved_by, thresholds)
+    except PermissionDenied as refused:
+        return str(refused)
+    return None
 
 
 def may(user: users.User | None, action: str) -> bool:

@@ -7,9 +7,11 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from recon.config import Config
+from recon.config import ApprovalPolicy, Config
 from recon.privacy import ID_COLUMNS, mask_id
+from recon.store.proposals import Proposal
 from recon.store.users import User
+from recon.web.guards import why_not_decide
 
 
 def rows(value: Any) -> list[dict[str, Any]]:
@@ -101,3 +103,17 @@ def remedy(item: dict[str, Any], mask: Callable[[Any], Any]) -> dict[str, Any]:
         if isinstance(leg, dict)
     ]
     return {**item, "legs": legs, "basis": detail.get("basis") or detail.get("note")}
+
+
+def decidable(
+    found: list[Proposal], user: User, thresholds: ApprovalPolicy, mask: Callable[[Any], Any]
+) -> list[dict[str, Any]]:
+    """Proposals for a page (as `remedy`), each with `refusal`: why this user may not
+    approve or reject it (`guards.why_not_decide`), None when they may or it is decided."""
+    return [
+        {
+            **remedy(row, mask),
+            "refusal": why_not_decide(user, p, thresholds) if p.state == "PROPOSED" else None,
+        }
+        for p, row in zip(found, rows(found), strict=True)
+    ]

@@ -110,6 +110,15 @@ def test_whoever_resolved_the_exception_may_not_approve(found):
         approve(found, p.proposal_id, actor="carol")
 
 
+def test_a_listed_proposal_names_who_resolved_its_exception(found):
+    """What a page needs to ask the maker-checker rule before offering Approve."""
+    p = proposed(found, by="bob")
+    assert list_proposals(found, exception_id=EX)[0].resolved_by is None
+    resolve(found, EX, code="CORRECTED", note="entries posted", actor="carol")
+    assert list_proposals(found, exception_id=EX)[0].resolved_by == "carol"
+    assert p.proposal_id == list_proposals(found, exception_id=EX)[0].proposal_id
+
+
 def test_someone_who_neither_proposed_nor_resolved_approves(found):
     resolve(found, EX, code="CORRECTED", note="entries posted", actor="carol")
     p = approve(found, proposed(found).proposal_id, actor="dan", note="checked", now=at(3))

@@ -204,14 +204,41 @@ def test_a_bad_filter_value_is_a_clear_400(signed_in: SignedIn) -> None:
     assert "min amount must be a number" in response.text
 
 
-def test_the_proposer_cannot_approve_their_own_proposal(signed_in: SignedIn) -> None:
+def test_the_proposer_cannot_approve_their_own_proposal(signed_in: SignedIn, store: Path) -> None:
+    from recon.store.proposals import list_proposals
+
     lead = signed_in("lead")
     exception, suggestion = suggested_exception(lead)
     post(lead, f"/exceptions/{exception}/propose", kind="CORRECTION", suggestion_id=suggestion)
-    proposal, version = proposal_on(lead, exception)
-    response = post(lead, f"/proposals/{proposal}/approve", version=version, note="fine")
+    (proposal,) = list_proposals(store, exception_id=exception)
+    page = lead.get(f"/exceptions/{exception}").text
+    assert f"lead proposed {proposal.proposal_id}; the approver must be someone else" in page
+    assert f'action="/proposals/{proposal.proposal_id}/approve"' not in page
+    response = post(
+        lead,
+        f"/proposals/{proposal.proposal_id}/approve",
+        version=str(proposal.version),
+        note="fine",
+    )
     assert response.status_code == 403
     assert "PROPOSED" in lead.get(f"/exceptions/{exception}").text
+
+
+def test_the_approvals_page_says_whose_decision_it_is_not(signed_in: SignedIn) -> None:
+    """A proposal on an exception the approver resolved shows the rule's reason, no buttons."""
+    ana, bob = signed_in("ana"), signed_in("bob")
+    exception, suggestion = suggested_exception(ana)
+    post(ana, f"/exceptions/{exception}/propose", kind="CORRECTION", suggestion_id=suggestion)
+    post(
+        bob,
+        f"/exceptions/{exception}/resolve",
+        version=version_of(bob, exception),
+        code="CORRECTED",
+        note="posted the legs by hand",
+    )
+    page = html.unescape(bob.get("/approvals").text)
+    assert f"Not yours to decide: bob resolved {exception}" in page
+    assert "/approve" not in page
 
 
 def test_propose_then_approve_by_another_then_post(signed_in: SignedIn) -> None:

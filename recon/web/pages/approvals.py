@@ -14,7 +14,7 @@ from recon.store.users import User
 from recon.web.guards import current_user, local_path, may, require, settings_of
 from recon.web.library import call
 from recon.web.settings import WebSettings
-from recon.web.views import form_int, masker, remedy, rows
+from recon.web.views import decidable, form_int, masker, remedy, rows
 
 router = APIRouter()
 
@@ -30,7 +30,7 @@ def approvals(request: Request, me: Me, done: str = "") -> Response:
     wait = settings.busy_wait_seconds
     now = settings.clock()
     mask = masker(me, settings.config)
-    waiting = [remedy(p, mask) for p in rows(_proposals(settings, "PROPOSED"))]
+    waiting = decidable(_proposals(settings, "PROPOSED"), me, settings.config.approvals, mask)
     unposted = [remedy(p, mask) for p in rows(_proposals(settings, "APPROVED"))]
     for item in unposted:
         decided = item.get("decided_at")

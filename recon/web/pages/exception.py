@@ -17,7 +17,7 @@ from recon.store.users import User
 from recon.web.failures import is_htmx
 from recon.web.guards import current_user, may, require, settings_of
 from recon.web.library import call
-from recon.web.views import form_int, masker, remedy, rows, side_by_side
+from recon.web.views import decidable, form_int, masker, remedy, rows, side_by_side
 
 router = APIRouter()
 
@@ -82,7 +82,7 @@ def exception_page(request: Request, exception_id: str, me: Me, done: str = "") 
             "runs_seen": detail.runs_seen,
             "incidents": detail.incidents,
             "suggestions": [remedy(s, mask) for s in remedies["suggestions"]],
-            "proposals": [remedy(p, mask) for p in rows(remedies["proposals"])],
+            "proposals": decidable(remedies["proposals"], me, settings.config.approvals, mask),
             "alerts": remedies["alerts"],
             "codes": RESOLUTION_CODES,
             "done": DONE.get(done, ""),
