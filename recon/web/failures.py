@@ -72,6 +72,23 @@ def error_page(
     return pages.page(request, "error.html", context, status_code=status, headers=headers)
 
 
+# the library's hints for the command line, which mean nothing on a page: "(--note)",
+# "(see `recon exceptions list --status all`)", "a lead's `recon exceptions reassign`"
+_CLI_HINTS = (
+    (re.compile(r" \((?:see )?`recon [^`]*`(?: and `recon [^`]*`)?\)"), ""),
+    (re.compile(r" \(--[a-z][a-z-]*\)"), ""),
+    (re.compile(r"`recon exceptions ([a-z]+)`"), r"\1"),
+)
+
+
+def for_the_page(message: str) -> str:
+    """A library message as a page shows it: without the command line's hints (an option
+    to give, a command to run), which the page's own forms replace."""
+    for pattern, replacement in _CLI_HINTS:
+        message = pattern.sub(replacement, message)
+    return message
+
+
 def _shown(request: Request, err: Exception) -> str:
     """The library's one-line message without the store's folder: the path in front of a
     message goes, one inside it becomes the file's name (the server's file system is none
@@ -81,7 +98,7 @@ def _shown(request: Request, err: Exception) -> str:
     prefix = f"{store}: "
     if message.startswith(prefix):
         message = message[len(prefix) :]
-    return message.replace(str(store), store.name)
+    return for_the_page(message.replace(str(store), store.name))
 
 
 def _holder(message: str) -> str:

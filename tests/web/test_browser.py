@@ -140,8 +140,8 @@ def sign_in(page: Page, name: str) -> None:
 def exception_ids(page: Page, query: str) -> list[str]:
     """The ids the queue shows for `query`, in its order."""
     page.goto("/queue" + query)
-    return page.locator("table.queue tbody input[name=ids]").evaluate_all(
-        "boxes => boxes.map(b => b.value)"
+    return page.locator("table.queue tbody tr[id^=row-]").evaluate_all(
+        "rows => rows.map(r => r.id.slice(4))"
     )
 
 
@@ -165,6 +165,8 @@ def test_a_viewer_sees_no_write_control_and_is_refused_a_write(
     page.goto(f"/exceptions/{exception}")
     assert page.get_by_text("You can look, not change (viewer).").is_visible()
     assert page.locator("form[action$='/resolve']").count() == 0
+    page.goto("/queue")
+    assert page.locator("table.queue input[type=checkbox]").count() == 0  # no bulk action
     token = page.locator("header input[name=csrf_token]").input_value()
     response = page.request.post(
         f"/exceptions/{exception}/resolve",
@@ -283,12 +285,23 @@ def test_propose_approve_by_another_user_then_post(
 def test_the_proposer_cannot_approve_their_own_proposal(
     open_as: Callable[[str | None], Page],
 ) -> None:
+    """The page says why instead of offering Approve; the form sent anyway is refused."""
     bob = open_as("bob")
     exception = with_suggestion(bob, "?subtype=SUSPECTED_RETRY&sort=exception_id")
     bob.locator("form[action$='/propose']").first.get_by_role("button").click()
-    bob.get_by_label("approval note").fill("my own")
-    bob.get_by_role("button", name="Approve").click()
-    assert bob.get_by_role("heading", name="Not allowed").is_visible()
+    row = bob.locator("table.proposals tbody tr").first
+    proposal = row.locator("td").first.inner_text()
+    sync_api.expect(row).to_contain_text(
+        f"Not yours to decide: bob proposed {proposal}; the approver must be someone else"
+    )
+    assert row.get_by_role("button", name="Approve").count() == 0
+    token = bob.locator("header input[name=csrf_token]").input_value()
+    sent = bob.request.post(
+        f"/proposals/{proposal}/approve",
+        form={"csrf_token": token, "version": "1", "note": "my own"},
+    )
+    assert sent.status == 403
+    assert "the approver must be someone else" in sent.text()
     bob.goto(f"/exceptions/{exception}")
     assert "PROPOSED" in bob.locator("table.proposals tbody tr").first.inner_text()
 

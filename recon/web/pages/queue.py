@@ -18,7 +18,7 @@ from recon.errors import StoreError
 from recon.store import actions, queries
 from recon.store.statuses import OPEN_STATUSES, RESOLUTION_CODES, STATUSES
 from recon.store.users import User
-from recon.web.failures import is_htmx
+from recon.web.failures import for_the_page, is_htmx
 from recon.web.guards import current_user, may, require, settings_of
 from recon.web.library import call
 from recon.web.views import masker
@@ -29,6 +29,7 @@ Me = Annotated[User, Depends(current_user)]
 
 SEVERITIES = ("HIGH", "MEDIUM", "LOW")
 TYPES = ("DUPLICATE_DEBIT", "HALF_COMPLETED", "AMOUNT_MISMATCH", "INVOICE")
+BULK_ACTIONS = ("assign", "resolve", "reopen")
 VIEWS = {"mine": "My items", "breached": "Breached", "unassigned-high": "Unassigned HIGH"}
 # the queue's columns: (key, heading); a heading links to sort by it when SORTABLE has it
 COLUMNS = (
@@ -158,7 +159,7 @@ def bulk(
     (The fields are named `bulk_*` so a row's own "Take" button, in the same form, never
     picks them up.)"""
     note, code, to = bulk_note, bulk_code, bulk_to
-    if action not in ("assign", "resolve", "reopen"):
+    if action not in BULK_ACTIONS:
         raise StoreError(f"bulk does assign, resolve or reopen; not {action!r}")
     to = to.strip() or me.name
     require(me, action, assignee=to if action == "assign" else None)
@@ -179,10 +180,11 @@ def bulk(
         wait=settings.busy_wait_seconds,
     )
     done = sum(1 for o in outcomes if o.ok)
+    shown = [replace(o, message=for_the_page(o.message)) for o in outcomes]
     return request.app.state.pages.page(
         request,
         "bulk_result.html",
-        {"title": "Bulk result", "action": action, "outcomes": outcomes, "done": done},
+        {"title": "Bulk result", "action": action, "outcomes": shown, "done": done},
     )
 
 
@@ -230,6 +232,7 @@ def _context(
         "severities": SEVERITIES,
         "codes": RESOLUTION_CODES,
         "may": lambda action: may(me, action),
+        "bulk": any(may(me, action) for action in BULK_ACTIONS),
         "me": me,
     }
 
