@@ -1,5 +1,6 @@
 -- Per analyst: what they did to exceptions (events without a run; user-management events,
--- about `user:<name>`, are not exception work), in the last day, the last 7 days and ever.
+-- about `user:<name>`, and the approval limit's, about `store:approvals`, are not exception
+-- work), in the last day, the last 7 days and ever.
 SELECT
     actor,
     count(*) FILTER (WHERE action = 'RESOLVED' AND changed_at > $as_of - INTERVAL 1 DAY)
@@ -14,5 +15,6 @@ SELECT
     max(changed_at) AS last_action_at
 FROM recon_store.events
 WHERE run_id IS NULL AND NOT starts_with(exception_id, 'user:')
+  AND NOT starts_with(exception_id, 'store:')
 GROUP BY actor
 ORDER BY resolved_7d DESC, resolved DESC, actor;

@@ -28,6 +28,7 @@ ACTIONS = (
     "approve",
     "reject",
     "manage_users",
+    "set_approval_limit",
 )
 
 _VIEWER = frozenset({"view"})
@@ -39,7 +40,7 @@ GRANTS: dict[str, frozenset[str]] = {  # by role, in the order of ROLES
     "viewer": _VIEWER,
     "analyst": _ANALYST,
     "approver": _APPROVER,
-    "admin": _ADMIN,  # the team lead: everything, incl. reassign and manage_users
+    "admin": _ADMIN,  # the team lead: everything, incl. reassign, users and the approval limit
 }
 
 
@@ -77,7 +78,11 @@ def require(user: User, action: str, *, assignee: str | None = None) -> None:
 
 
 def _verb(action: str) -> str:
-    return {"manage_users": "manage users", "view": "view the store"}.get(action, action)
+    return {
+        "manage_users": "manage users",
+        "set_approval_limit": "set the approval limit",
+        "view": "view the store",
+    }.get(action, action)
 
 
 def _who_may(action: str) -> str:

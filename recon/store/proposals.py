@@ -36,6 +36,7 @@ from recon.errors import (
 from recon.sql import load_sql, run_statements
 from recon.store import audit, permissions, users
 from recon.store.actor import MAX_ACTOR_CHARS, check_actor, os_user
+from recon.store.approval_limit import stored_limit, stricter
 from recon.store.double_credit import DOUBLE_CREDIT_RISK
 from recon.store.lock import DEFAULT_WAIT_SECONDS
 from recon.store.reading import readable_store
@@ -117,8 +118,8 @@ def check_approval(
     if limit is not None and proposal.amount > limit and (not roles or approver.role != "admin"):
         who = f"{name} is {approver.role}" if roles else "this store has no users to say who is"
         raise PermissionDenied(
-            f"{proposal.proposal_id} is {proposal.amount} {proposal.currency}, above [approvals]"
-            f" admin_above {limit}: only an admin may decide it; {who}"
+            f"{proposal.proposal_id} is {proposal.amount} {proposal.currency}, above the"
+            f" approval limit {limit}: only an admin may decide it; {who}"
         )
 
 
@@ -225,9 +226,10 @@ def approve(
     now: datetime | None = None,
     wait_seconds: float = DEFAULT_WAIT_SECONDS,
 ) -> Proposal:
-    """Approve a PROPOSED proposal, as `actor`, if `check_approval` lets them. `thresholds`
-    is the config's `[approvals]` (pass `config.approvals`); `kind`, when given, refuses a
-    proposal of the other kind."""
+    """Approve a PROPOSED proposal, as `actor`, if `check_approval` lets them. The limit is
+    the store's (`approval_limit`), or the config's `[approvals]` given as `thresholds`
+    (`config.approvals`) where that is lower; `kind`, when given, refuses a proposal of the
+    other kind."""
     return _decide(
         store_path, proposal_id, APPROVED, actor=actor, note=note,
         expected_version=expected_version, thresholds=thresholds, kind=kind, now=now,
@@ -435,7 +437,8 @@ def _decide(
         _check_state(proposal, PROPOSED, verb)
         status, resolver, _next = _context(con, store_path, proposal.exception_id)
         approver = user or users.User(name=actor, role="", disabled=False, created_at=now)
-        check_approval(proposal, approver, resolver, thresholds, roles=user is not None)
+        limit = stricter(thresholds, stored_limit(con))  # a caller can only add to the store's
+        check_approval(proposal, approver, resolver, limit, roles=user is not None)
         if to_state == APPROVED and proposal.kind == CORRECTION and status == "SELF_HEALED":
             raise IllegalTransitionError(
                 f"{proposal.exception_id} is SELF_HEALED since {proposal_id} was proposed: its"

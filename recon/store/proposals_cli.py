@@ -99,6 +99,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     for group, kind in GROUPS.items():
         _register_kind(subparsers, group, kind)
     _register_alerts(subparsers)
+    _register_limit(subparsers)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -118,7 +119,8 @@ def _register_kind(subparsers: argparse._SubParsersAction, group: str, kind: str
         " or one written by hand), someone else approves or rejects it, and the analyst"
         " records the posting reference once it is posted. PROPOSED -> APPROVED | REJECTED,"
         " APPROVED -> POSTED. The approver may be neither the proposer nor whoever resolved"
-        " the exception; above [approvals] admin_above only an admin may decide.",
+        " the exception; above the approval limit (`recon approvals`) only an admin may"
+        " decide.",
     )
     commands = parser.add_subparsers(dest="proposal_command", metavar="COMMAND", required=True)
 
@@ -175,8 +177,9 @@ def _register_kind(subparsers: argparse._SubParsersAction, group: str, kind: str
             verb,
             help=f"{what} a PROPOSED {noun}",
             description=f"{what.capitalize()} a PROPOSED {noun}. Refused (exit 2) when you"
-            " proposed it, resolved its exception, lack the role, or it is above"
-            " [approvals] admin_above (--config) and you are not an admin.",
+            " proposed it, resolved its exception, lack the role, or it is above the"
+            " approval limit (the store's, `recon approvals show`, or a lower [approvals]"
+            " admin_above in --config) and you are not an admin.",
         )
         deciding.add_argument("proposal_id", metavar="PROPOSAL_ID", help="e.g. P-000012")
         deciding.add_argument(
@@ -225,6 +228,56 @@ def _register_alerts(subparsers: argparse._SubParsersAction) -> None:
     acking.add_argument("--note", required=True, help="what was checked or done")
     _common(acking)
     acking.set_defaults(handler=_guard(_acknowledge))
+
+
+def _register_limit(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "approvals",
+        help="the store's approval limit: above it only an admin decides",
+        description="The amount above which only an admin approves or rejects a correction"
+        " or compensation. It is kept in the store, so the web app and every command apply"
+        " it whatever config they were given; a config's [approvals] admin_above applies"
+        " too, and the lower limit wins.",
+    )
+    commands = parser.add_subparsers(dest="proposal_command", metavar="COMMAND", required=True)
+    showing = commands.add_parser("show", help="the store's approval limit")
+    _common(showing)
+    showing.set_defaults(handler=_guard(_show_limit))
+    setting = commands.add_parser(
+        "set",
+        help="set the limit (an admin's act, recorded in the audit log)",
+        description="Set the store's approval limit: an amount such as 50000.00 (strictly"
+        " above it only an admin decides), or `none` to let any approver decide any amount.",
+    )
+    setting.add_argument("admin_above", metavar="AMOUNT|none", help="e.g. 50000.00, or none")
+    _common(setting)
+    setting.set_defaults(handler=_guard(_set_limit))
+
+
+def _show_limit(args: argparse.Namespace) -> int:
+    from recon.store.approval_limit import approval_limit, stricter
+
+    stored = approval_limit(args.store, wait_seconds=args.wait).admin_above
+    print(terminal_text(_limit_text("the store's approval limit", stored)))
+    if args.config:
+        applied = stricter(_thresholds(args), ApprovalPolicy(stored)).admin_above
+        print(terminal_text(_limit_text(f"with {args.config}", applied)))
+    return int(ExitCode.CLEAN)
+
+
+def _set_limit(args: argparse.Namespace) -> int:
+    from recon.store.approval_limit import set_approval_limit
+
+    value = None if args.admin_above.strip().lower() == "none" else args.admin_above
+    limit = set_approval_limit(args.store, value, actor=args.actor, wait_seconds=args.wait)
+    print(terminal_text(_limit_text("the store's approval limit is now", limit.admin_above)))
+    return int(ExitCode.CLEAN)
+
+
+def _limit_text(what: str, limit: Decimal | None) -> str:
+    if limit is None:
+        return f"{what}: none (any approver decides any amount)"
+    return f"{what}: {limit} (above it only an admin approves or rejects)"
 
 
 def _common(parser: argparse.ArgumentParser) -> None:

@@ -109,7 +109,9 @@ def decidable(
     found: list[Proposal], user: User, thresholds: ApprovalPolicy, mask: Callable[[Any], Any]
 ) -> list[dict[str, Any]]:
     """Proposals for a page (as `remedy`), each with `refusal`: why this user may not
-    approve or reject it (`guards.why_not_decide`), None when they may or it is decided."""
+    approve or reject it (`guards.why_not_decide`), None when they may or it is decided.
+    `thresholds`: the limit that applies (`approval_limit.stricter` of the store's and the
+    config's)."""
     return [
         {
             **remedy(row, mask),

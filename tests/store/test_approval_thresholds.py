@@ -1,4 +1,5 @@
-"""`[approvals] admin_above`: above this amount only an admin decides a proposal."""
+"""The approval limit (the store's, `recon approvals set`, and a config's `[approvals]
+admin_above`): above this amount only an admin decides a proposal; the lower one wins."""
 
 from __future__ import annotations
 
@@ -8,8 +9,11 @@ from decimal import Decimal
 import pytest
 
 from recon.config import ApprovalPolicy, config_from_mapping
-from recon.errors import ConfigError, PermissionDenied
+from recon.errors import ConfigError, PermissionDenied, StoreError
+from recon.store.approval_limit import approval_limit, set_approval_limit
+from recon.store.audit import LogFilter, audit_log, verify_store
 from recon.store.proposals import approve, propose
+from recon.store.proposals_cli import main
 
 from .builders import F
 from .remedy_builders import add_user, run_with_remedies
@@ -43,7 +47,7 @@ def test_above_the_threshold_an_approver_is_refused(store, proposal):
     add_user(store, "bob", "analyst")
     add_user(store, "carol", "approver")
     with pytest.raises(
-        PermissionDenied, match=re.escape("above [approvals] admin_above 50.00: only an admin")
+        PermissionDenied, match=re.escape("above the approval limit 50.00: only an admin")
     ):
         approve(store, proposal, actor="carol", thresholds=ABOVE_50)
 
@@ -64,3 +68,66 @@ def test_at_the_threshold_an_approver_approves(store, proposal):
 def test_on_a_store_without_users_nobody_approves_above_the_threshold(store, proposal):
     with pytest.raises(PermissionDenied, match="this store has no users to say who is"):
         approve(store, proposal, actor="carol", thresholds=ABOVE_50)
+
+
+# --- the store's limit: every path applies it, whatever config it was given ---------------
+
+
+def test_the_stores_limit_applies_when_no_thresholds_are_given(store, proposal):
+    add_user(store, "dora", "admin")
+    add_user(store, "bob", "analyst")
+    add_user(store, "carol", "approver")
+    set_approval_limit(store, "50.00", actor="dora")
+    with pytest.raises(PermissionDenied, match=re.escape("above the approval limit 50.00")):
+        approve(store, proposal, actor="carol")
+
+
+@pytest.mark.parametrize(("stored", "given"), [("50.00", "1000.00"), ("1000.00", "50.00")])
+def test_the_lower_of_the_stores_and_the_callers_limit_wins(store, proposal, stored, given):
+    add_user(store, "dora", "admin")
+    add_user(store, "bob", "analyst")
+    add_user(store, "carol", "approver")
+    set_approval_limit(store, stored, actor="dora")
+    given_policy = ApprovalPolicy(admin_above=Decimal(given))
+    with pytest.raises(PermissionDenied, match=re.escape("above the approval limit 50.00")):
+        approve(store, proposal, actor="carol", thresholds=given_policy)
+
+
+def test_only_an_admin_sets_the_limit(store, proposal):
+    add_user(store, "dora", "admin")
+    add_user(store, "carol", "approver")
+    with pytest.raises(PermissionDenied, match="carol \\(approver\\) may not set the approval"):
+        set_approval_limit(store, "1.00", actor="carol")
+    assert approval_limit(store).admin_above is None
+
+
+def test_setting_the_limit_is_recorded_in_the_audit_chain(store, proposal):
+    add_user(store, "dora", "admin")
+    set_approval_limit(store, "50000", actor="dora")
+    set_approval_limit(store, None, actor="dora")
+    events = audit_log(store, LogFilter(action="APPROVAL_LIMIT_SET")).to_dicts()
+    assert [(e["actor"], e["from_status"], e["to_status"]) for e in events] == [
+        ("dora", None, "50000.00"),
+        ("dora", "50000.00", "none"),
+    ]
+    assert verify_store(store).intact
+    assert approval_limit(store).admin_above is None
+
+
+@pytest.mark.parametrize("value", ["lots", "-1", "12.345", "Infinity"])
+def test_a_limit_that_is_not_money_is_refused(store, value):
+    with pytest.raises(StoreError, match="the approval limit must be an amount of money"):
+        set_approval_limit(store, value, actor="anyone")
+
+
+def test_the_cli_without_config_still_applies_the_stores_limit(store, proposal, capsys):
+    """Forgetting --config used to let an approver decide any amount."""
+    add_user(store, "dora", "admin")
+    add_user(store, "bob", "analyst")
+    add_user(store, "carol", "approver")
+    assert main(["approvals", "set", "50.00", "--store", str(store), "--actor", "dora"]) == 0
+    code = main(["corrections", "approve", proposal, "--store", str(store), "--actor", "carol"])
+    assert code == 2
+    assert "above the approval limit 50.00: only an admin" in capsys.readouterr().err
+    assert main(["approvals", "show", "--store", str(store)]) == 0
+    assert "the store's approval limit: 50.00" in capsys.readouterr().out

@@ -24,6 +24,7 @@ MATRIX = {
     "reject": {"approver", "admin"},
     "reassign": {"admin"},
     "manage_users": {"admin"},
+    "set_approval_limit": {"admin"},
 }
 
 

@@ -267,6 +267,28 @@ def test_propose_then_approve_by_another_then_post(signed_in: SignedIn) -> None:
     assert "POSTED" in posted.text
 
 
+def test_the_stores_approval_limit_holds_whatever_the_servers_config(
+    signed_in: SignedIn, store: Path
+) -> None:
+    """The sample config has no [approvals]; the limit set in the store applies anyway."""
+    from recon.store.approval_limit import set_approval_limit
+    from recon.store.proposals import list_proposals
+
+    set_approval_limit(store, "1.00", actor="lead")
+    ana, bob = signed_in("ana"), signed_in("bob")
+    exception, suggestion = suggested_exception(ana)
+    post(ana, f"/exceptions/{exception}/propose", kind="CORRECTION", suggestion_id=suggestion)
+    (proposal,) = list_proposals(store, exception_id=exception)
+    page = html.unescape(bob.get("/approvals").text)
+    assert "above 1.00 only an admin decides" in page
+    assert f"{proposal.proposal_id} is {proposal.amount} CNY, above the approval limit 1.00" in page
+    response = post(
+        bob, f"/proposals/{proposal.proposal_id}/approve", version=str(proposal.version)
+    )
+    assert response.status_code == 403
+    assert "only an admin may decide it" in response.text
+
+
 def suggested_exception(client: TestClient) -> tuple[str, str]:
     """An exception with a suggested correction, and that suggestion's id."""
     for exception in re.findall(r'href="/exceptions/(EX-[0-9A-F]+)"', client.get("/queue").text):

@@ -9,7 +9,9 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 
+from recon.config import ApprovalPolicy
 from recon.store import proposals
+from recon.store.approval_limit import approval_limit, stricter
 from recon.store.users import User
 from recon.web.guards import current_user, local_path, may, require, settings_of
 from recon.web.library import call
@@ -30,7 +32,8 @@ def approvals(request: Request, me: Me, done: str = "") -> Response:
     wait = settings.busy_wait_seconds
     now = settings.clock()
     mask = masker(me, settings.config)
-    waiting = decidable(_proposals(settings, "PROPOSED"), me, settings.config.approvals, mask)
+    limit = applied_limit(settings)
+    waiting = decidable(_proposals(settings, "PROPOSED"), me, limit, mask)
     unposted = [remedy(p, mask) for p in rows(_proposals(settings, "APPROVED"))]
     for item in unposted:
         decided = item.get("decided_at")
@@ -47,6 +50,7 @@ def approvals(request: Request, me: Me, done: str = "") -> Response:
             "may": lambda action: may(me, action),
             "me": me,
             "done": DONE.get(done, ""),
+            "admin_above": limit.admin_above,
         },
     )
 
@@ -131,6 +135,13 @@ def _back(back: str, done: str) -> RedirectResponse:
     if not target.startswith(("/exceptions/", "/approvals")):
         target = "/approvals"
     return RedirectResponse(f"{target}?done={done}", status_code=303)
+
+
+def applied_limit(settings: WebSettings) -> ApprovalPolicy:
+    """The approval limit the library will apply to this server's decisions: the store's,
+    or the config's `[approvals]` where that is lower."""
+    stored = call(approval_limit, settings.store_path, wait=settings.busy_wait_seconds)
+    return stricter(settings.config.approvals, stored)
 
 
 def _proposals(settings: WebSettings, state: str) -> list[proposals.Proposal]:

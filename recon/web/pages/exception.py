@@ -17,6 +17,7 @@ from recon.store.users import User
 from recon.web.failures import is_htmx
 from recon.web.guards import current_user, may, require, settings_of
 from recon.web.library import call
+from recon.web.pages.approvals import applied_limit
 from recon.web.views import decidable, form_int, masker, remedy, rows, side_by_side
 
 router = APIRouter()
@@ -82,7 +83,7 @@ def exception_page(request: Request, exception_id: str, me: Me, done: str = "") 
             "runs_seen": detail.runs_seen,
             "incidents": detail.incidents,
             "suggestions": [remedy(s, mask) for s in remedies["suggestions"]],
-            "proposals": decidable(remedies["proposals"], me, settings.config.approvals, mask),
+            "proposals": decidable(remedies["proposals"], me, applied_limit(settings), mask),
             "alerts": remedies["alerts"],
             "codes": RESOLUTION_CODES,
             "done": DONE.get(done, ""),
