@@ -117,7 +117,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         " themself.",
     )
     _ids(assigning)
-    assigning.add_argument("--to", required=True, metavar="WHO", help="who takes them")
+    assigning.add_argument(
+        "--to", metavar="WHO", help="who takes them (default: you, the acting user)"
+    )
     assigning.add_argument("--note", help="optional note for the audit log")
     _common(assigning)
     assigning.set_defaults(handler=_guard(_bulk("assign")))
@@ -452,7 +454,7 @@ def _bulk(action: str) -> Handler:
             action,
             actor=args.actor,
             note=args.note,
-            to=getattr(args, "to", None),
+            to=getattr(args, "to", None) or (args.actor if action == "assign" else None),
             code=getattr(args, "code", None),
             expected_versions=versions,
             wait_seconds=args.wait,

@@ -108,6 +108,14 @@ def test_the_cli_takes_several_ids_and_reports_each(team, capsys):
     assert f"{T2} is held by bob" in err
 
 
+def test_the_cli_assigns_to_the_acting_user_without_to(team, capsys):
+    """Taking an item is the common case: `assign ID` takes it, as the web's Take does."""
+    code = main(["exceptions", "assign", T1, "--actor", "ann", "--store", str(team)])
+    assert code == 0
+    assert f"{T1}: OPEN -> ASSIGNED by ann" in capsys.readouterr().out
+    assert exceptions_by_id(team)[T1]["assignee"] == "ann"
+
+
 def test_the_cli_reads_ids_from_stdin(team, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO(f"{T1}\n\n{T4}\n"))
     code = main(["exceptions", "resolve", "-", "--code", "CORRECTED", "--note", "posted",
