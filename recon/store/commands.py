@@ -186,7 +186,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     attaching.add_argument("exception_id", metavar="ID", help="the exception id")
     attaching.add_argument("file", metavar="FILE", help="the file to attach")
     attaching.add_argument("--name", help="the name to store (default: the file's name)")
-    attaching.add_argument("--content-type", help="e.g. application/pdf (default: guessed)")
+    attaching.add_argument(
+        "--content-type", metavar="TYPE", help="e.g. application/pdf (default: guessed)"
+    )
     _expected_version(attaching)
     _common(attaching)
     attaching.set_defaults(handler=_guard(_attach))
@@ -264,8 +266,8 @@ def _filters(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--min-age", type=_decimal, metavar="HOURS", help="at least this old")
     parser.add_argument("--max-age", type=_decimal, metavar="HOURS", help="at most this old")
-    parser.add_argument("--min-amount", type=_decimal, help="amount at least")
-    parser.add_argument("--max-amount", type=_decimal, help="amount at most")
+    parser.add_argument("--min-amount", type=_decimal, metavar="AMOUNT", help="amount at least")
+    parser.add_argument("--max-amount", type=_decimal, metavar="AMOUNT", help="amount at most")
     parser.add_argument("--customer", help="customer id")
     parser.add_argument("--assignee", help="assigned to")
     parser.add_argument("--run", metavar="RUN_ID", help="found or changed by this run")

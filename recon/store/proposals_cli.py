@@ -291,7 +291,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
         " user name); on a store with users, an enabled user whose role allows it",
     )
     parser.add_argument(
-        "--config", metavar="TOML", help="recon.toml whose [approvals] table sets the thresholds"
+        "--config",
+        metavar="TOML",
+        help="recon.toml whose [approvals] admin_above may lower the store's approval limit",
     )
     parser.add_argument(
         "--wait",

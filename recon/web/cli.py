@@ -32,11 +32,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     serve.add_argument(
         "--session-minutes",
         type=int,
+        metavar="MINUTES",
         help="a login lasts at most this long (default: [web] session_minutes, 480)",
     )
     serve.add_argument(
         "--idle-minutes",
         type=int,
+        metavar="MINUTES",
         help="a login ends after this long without a request (default: [web] idle_minutes, 30)",
     )
     serve.add_argument(
