@@ -110,6 +110,27 @@ def test_bulk_gives_each_row_its_own_outcome(signed_in: SignedIn) -> None:
     assert re.search(rf"{ids[1]}.*?refused.*?changed by ben", response.text, re.S)
 
 
+def test_a_refusal_on_a_page_names_no_command_line_option(signed_in: SignedIn) -> None:
+    """The library's hints for the CLI ("(--note)", "`recon exceptions reassign`") mean
+    nothing in a browser: the page shows the sentence without them."""
+    ana, ben, lead = signed_in("ana"), signed_in("ben"), signed_in("lead")
+    exception = first_exception(ana)
+    post(ana, f"/exceptions/{exception}/assign")
+    no_note = html.unescape(post(lead, f"/exceptions/{exception}/reassign", to="ben").text)
+    assert "reassigning needs a note saying why" in no_note
+    held = html.unescape(
+        ben.post(
+            "/queue/bulk",
+            data={"csrf_token": csrf_of(ben, "/queue"), "action": "assign", "ids": [exception]},
+        ).text
+    )
+    assert f"{exception} is held by ana" in held
+    assert "taking it is a lead's reassign with a note" in held
+    for page in (no_note, held):
+        assert "--note" not in page
+        assert "`recon" not in page
+
+
 def test_bulk_resolve_needs_a_code_and_says_so(signed_in: SignedIn) -> None:
     ana = signed_in("ana")
     exception = first_exception(ana)
