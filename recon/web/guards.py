@@ -11,7 +11,7 @@ from fastapi import Request
 from recon.config import ApprovalPolicy
 from recon.errors import PermissionDenied
 from recon.store import permissions, proposals, users
-from recon.web.library import call
+from recon.web.library import read
 from recon.web.session import Session
 from recon.web.settings import WebSettings
 
@@ -95,7 +95,7 @@ def current_user(request: Request) -> users.User:
     if session.user is None:
         raise LoginRequired("expired" if request.state.expired else "required")
     settings = settings_of(request)
-    user = call(users.get_user, settings.store_path, session.user, wait=settings.busy_wait_seconds)
+    user = read(request, users.get_user, session.user)
     if user is None or user.disabled:
         request.state.session = Session.anonymous(settings.clock())
         raise LoginRequired("disabled")

@@ -21,9 +21,12 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import cache
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from recon.errors import StoreBusyError
+
+if TYPE_CHECKING:
+    from fastapi import Request
 
 T = TypeVar("T")
 BUSY_MEMORY_SECONDS = 1.0
@@ -105,3 +108,18 @@ def call(
         except StoreBusyError:
             gate.busy_until = time.monotonic() + BUSY_MEMORY_SECONDS
             raise
+
+
+def read(request: Request, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """`fn(served store, *args, **kwargs)` for this request: with the other readers, after
+    at most the app's short wait for a holder outside the server."""
+    settings = request.app.state.settings
+    return call(fn, settings.store_path, *args, wait=settings.busy_wait_seconds, **kwargs)
+
+
+def write(request: Request, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """As `read`, for a library function that changes the store: alone at the gate."""
+    settings = request.app.state.settings
+    return call(
+        fn, settings.store_path, *args, wait=settings.busy_wait_seconds, write=True, **kwargs
+    )

@@ -14,14 +14,14 @@ from recon.store import proposals
 from recon.store.approval_limit import approval_limit, stricter
 from recon.store.users import User
 from recon.web.guards import current_user, local_path, may, require, settings_of
-from recon.web.library import call
-from recon.web.settings import WebSettings
+from recon.web.library import read, write
 from recon.web.views import decidable, form_int, masker, remedy, rows
 
 router = APIRouter()
 
 Me = Annotated[User, Depends(current_user)]
 Version = Annotated[str | None, Form()]
+Note = Annotated[str, Form(max_length=10_000)]
 Back = Annotated[str, Form(max_length=2000)]
 DONE = {"approved": "Approved.", "rejected": "Rejected.", "posted": "Posting recorded."}
 
@@ -29,12 +29,11 @@ DONE = {"approved": "Approved.", "rejected": "Rejected.", "posted": "Posting rec
 @router.get("/approvals")
 def approvals(request: Request, me: Me, done: str = "") -> Response:
     settings = settings_of(request)
-    wait = settings.busy_wait_seconds
     now = settings.clock()
     mask = masker(me, settings.config)
-    limit = applied_limit(settings)
-    waiting = decidable(_proposals(settings, "PROPOSED"), me, limit, mask)
-    unposted = [remedy(p, mask) for p in rows(_proposals(settings, "APPROVED"))]
+    limit = applied_limit(request)
+    waiting = decidable(_proposals(request, "PROPOSED"), me, limit, mask)
+    unposted = [remedy(p, mask) for p in rows(_proposals(request, "APPROVED"))]
     for item in unposted:
         decided = item.get("decided_at")
         item["age_hours"] = None if decided is None else (now - decided).total_seconds() / 3600
@@ -46,7 +45,7 @@ def approvals(request: Request, me: Me, done: str = "") -> Response:
             "title": "Approvals",
             "waiting": waiting,
             "unposted": unposted,
-            "alerts": call(proposals.alerts, settings.store_path, active_only=True, wait=wait),
+            "alerts": read(request, proposals.alerts, active_only=True),
             "may": lambda action: may(me, action),
             "me": me,
             "done": DONE.get(done, ""),
@@ -61,23 +60,10 @@ def approve(
     proposal_id: str,
     me: Me,
     version: Version = None,
-    note: Annotated[str, Form(max_length=10_000)] = "",
+    note: Note = "",
     back: Back = "",
 ) -> Response:
-    require(me, "approve")
-    settings = settings_of(request)
-    call(
-        proposals.approve,
-        settings.store_path,
-        proposal_id,
-        actor=me.name,
-        note=note,
-        expected_version=form_int(version),
-        thresholds=settings.config.approvals,
-        write=True,
-        wait=settings.busy_wait_seconds,
-    )
-    return _back(back, "approved")
+    return _decide(request, me, "approve", proposal_id, version, note, back)
 
 
 @router.post("/proposals/{proposal_id}/reject")
@@ -86,23 +72,33 @@ def reject(
     proposal_id: str,
     me: Me,
     version: Version = None,
-    note: Annotated[str, Form(max_length=10_000)] = "",
+    note: Note = "",
     back: Back = "",
 ) -> Response:
-    require(me, "reject")
-    settings = settings_of(request)
-    call(
-        proposals.reject,
-        settings.store_path,
+    return _decide(request, me, "reject", proposal_id, version, note, back)
+
+
+def _decide(
+    request: Request,
+    me: User,
+    verb: str,
+    proposal_id: str,
+    version: str | None,
+    note: str,
+    back: str,
+) -> Response:
+    """Approve or reject: the same checks (the role here, then the library's one rule)."""
+    require(me, verb)
+    write(
+        request,
+        proposals.approve if verb == "approve" else proposals.reject,
         proposal_id,
         actor=me.name,
         note=note,
         expected_version=form_int(version),
-        thresholds=settings.config.approvals,
-        write=True,
-        wait=settings.busy_wait_seconds,
+        thresholds=settings_of(request).config.approvals,
     )
-    return _back(back, "rejected")
+    return _back(back, "approved" if verb == "approve" else "rejected")
 
 
 @router.post("/proposals/{proposal_id}/post")
@@ -115,16 +111,13 @@ def post(
     back: Back = "",
 ) -> Response:
     require(me, "post")
-    settings = settings_of(request)
-    call(
+    write(
+        request,
         proposals.post,
-        settings.store_path,
         proposal_id,
         actor=me.name,
         posting_ref=posting_ref,
         expected_version=form_int(version),
-        write=True,
-        wait=settings.busy_wait_seconds,
     )
     return _back(back, "posted")
 
@@ -137,17 +130,11 @@ def _back(back: str, done: str) -> RedirectResponse:
     return RedirectResponse(f"{target}?done={done}", status_code=303)
 
 
-def applied_limit(settings: WebSettings) -> ApprovalPolicy:
+def applied_limit(request: Request) -> ApprovalPolicy:
     """The approval limit the library will apply to this server's decisions: the store's,
     or the config's `[approvals]` where that is lower."""
-    stored = call(approval_limit, settings.store_path, wait=settings.busy_wait_seconds)
-    return stricter(settings.config.approvals, stored)
+    return stricter(settings_of(request).config.approvals, read(request, approval_limit))
 
 
-def _proposals(settings: WebSettings, state: str) -> list[proposals.Proposal]:
-    return call(
-        proposals.list_proposals,
-        settings.store_path,
-        states=(state,),
-        wait=settings.busy_wait_seconds,
-    )
+def _proposals(request: Request, state: str) -> list[proposals.Proposal]:
+    return read(request, proposals.list_proposals, states=(state,))

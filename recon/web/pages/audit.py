@@ -14,7 +14,7 @@ from recon.errors import StoreError
 from recon.store.audit import LogFilter, audit_log
 from recon.store.users import User
 from recon.web.guards import current_user, settings_of
-from recon.web.library import call
+from recon.web.library import read
 from recon.web.views import rows
 
 router = APIRouter()
@@ -37,12 +37,7 @@ def audit_page(request: Request, me: Me, actor: str = "", day: str = "") -> Resp
         except (ValueError, OverflowError):  # not a date, or the calendar's last day
             raise StoreError(f"day must be a date like 2024-03-15, not {day!r}") from None
     events = rows(
-        call(
-            audit_log,
-            settings.store_path,
-            LogFilter(actor=actor or None, since=since, until=until),
-            wait=settings.busy_wait_seconds,
-        )
+        read(request, audit_log, LogFilter(actor=actor or None, since=since, until=until))
     )
     total = len(events)
     shown = events[-MAX_ROWS:][::-1]  # newest first

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from recon.store import users
 from recon.web.failures import error_page
 from recon.web.guards import LOGIN_REASONS, local_path, settings_of
-from recon.web.library import call
+from recon.web.library import read
 from recon.web.net import client_address
 
 router = APIRouter()
@@ -54,9 +54,7 @@ def login(
             f" {wait} seconds.",
             headers={"Retry-After": str(wait)},
         )
-    user = call(
-        users.authenticate, settings.store_path, name, password, wait=settings.busy_wait_seconds
-    )
+    user = read(request, users.authenticate, name, password)
     if user is None:
         limiter.failed(name, address)
         return request.app.state.pages.page(

@@ -16,7 +16,7 @@ from recon.store import proposals
 from recon.store.dashboard import dashboard
 from recon.store.users import User
 from recon.web.guards import current_user, settings_of
-from recon.web.library import call
+from recon.web.library import read
 
 router = APIRouter()
 
@@ -29,12 +29,9 @@ CHART_HEIGHT = 160
 @router.get("/dashboard")
 def dashboard_page(request: Request, me: Me) -> Response:
     settings = settings_of(request)
-    wait = settings.busy_wait_seconds
-    figures = call(
-        dashboard, settings.store_path, sla=settings.config.sla, as_of=settings.clock(), wait=wait
-    )
-    waiting = call(proposals.list_proposals, settings.store_path, states=("PROPOSED",), wait=wait)
-    unposted = call(proposals.list_proposals, settings.store_path, states=("APPROVED",), wait=wait)
+    figures = read(request, dashboard, sla=settings.config.sla, as_of=settings.clock())
+    waiting = read(request, proposals.list_proposals, states=("PROPOSED",))
+    unposted = read(request, proposals.list_proposals, states=("APPROVED",))
     return request.app.state.pages.page(
         request,
         "dashboard.html",

@@ -16,7 +16,7 @@ from recon.store.statuses import RESOLUTION_CODES
 from recon.store.users import User
 from recon.web.failures import is_htmx
 from recon.web.guards import current_user, may, require, settings_of
-from recon.web.library import call
+from recon.web.library import read, write
 from recon.web.pages.approvals import applied_limit
 from recon.web.views import decidable, form_int, masker, remedy, rows, side_by_side
 
@@ -53,16 +53,14 @@ def page_of(exception_id: str, done: str) -> RedirectResponse:
 @router.get("/exceptions/{exception_id}")
 def exception_page(request: Request, exception_id: str, me: Me, done: str = "") -> Response:
     settings = settings_of(request)
-    wait = settings.busy_wait_seconds
-    detail = call(
+    detail = read(
+        request,
         queries.exception_detail,
-        settings.store_path,
         exception_id,
         sla=settings.config.sla,
         as_of=settings.clock(),
-        wait=wait,
     )
-    remedies = call(proposals.remedies_of, settings.store_path, exception_id, wait=wait)
+    remedies = read(request, proposals.remedies_of, exception_id)
     mask = masker(me, settings.config)
     evidence = side_by_side(rows(detail.evidence), mask)
     evidence["columns"].sort(key=lambda c: SOURCE_ORDER.get(c["source"], 9))
@@ -83,7 +81,7 @@ def exception_page(request: Request, exception_id: str, me: Me, done: str = "") 
             "runs_seen": detail.runs_seen,
             "incidents": detail.incidents,
             "suggestions": [remedy(s, mask) for s in remedies["suggestions"]],
-            "proposals": decidable(remedies["proposals"], me, applied_limit(settings), mask),
+            "proposals": decidable(remedies["proposals"], me, applied_limit(request), mask),
             "alerts": remedies["alerts"],
             "codes": RESOLUTION_CODES,
             "done": DONE.get(done, ""),
@@ -105,17 +103,14 @@ def assign(
 ) -> Response:
     to = to.strip() or me.name
     require(me, "assign", assignee=to)
-    settings = settings_of(request)
-    call(
+    write(
+        request,
         actions.assign,
-        settings.store_path,
         exception_id,
         to=to,
         actor=me.name,
         note=note.strip() or None,
         expected_version=form_int(version),
-        write=True,
-        wait=settings.busy_wait_seconds,
     )
     if is_htmx(request):
         return queue_row(request, exception_id, me)
@@ -132,17 +127,14 @@ def reassign(
     note: Note = "",
 ) -> Response:
     require(me, "reassign")
-    settings = settings_of(request)
-    call(
+    write(
+        request,
         actions.reassign,
-        settings.store_path,
         exception_id,
         to=to.strip(),
         note=note,
         actor=me.name,
         expected_version=form_int(version),
-        write=True,
-        wait=settings.busy_wait_seconds,
     )
     return page_of(exception_id, "reassigned")
 
@@ -157,17 +149,14 @@ def resolve(
     note: Note = "",
 ) -> Response:
     require(me, "resolve")
-    settings = settings_of(request)
-    call(
+    write(
+        request,
         actions.resolve,
-        settings.store_path,
         exception_id,
         code=code,
         note=note,
         actor=me.name,
         expected_version=form_int(version),
-        write=True,
-        wait=settings.busy_wait_seconds,
     )
     return page_of(exception_id, "resolved")
 
@@ -177,16 +166,13 @@ def reopen(
     request: Request, exception_id: str, me: Me, version: Version = None, note: Note = ""
 ) -> Response:
     require(me, "reopen")
-    settings = settings_of(request)
-    call(
+    write(
+        request,
         actions.reopen,
-        settings.store_path,
         exception_id,
         note=note,
         actor=me.name,
         expected_version=form_int(version),
-        write=True,
-        wait=settings.busy_wait_seconds,
     )
     return page_of(exception_id, "reopened")
 
@@ -195,15 +181,12 @@ def reopen(
 def comment(request: Request, exception_id: str, me: Me, text: Note = "") -> Response:
     """A comment never conflicts with another change, so it is not version-checked."""
     require(me, "comment")
-    settings = settings_of(request)
-    call(
+    write(
+        request,
         actions.add_comment,
-        settings.store_path,
         exception_id,
         text=text,
         actor=me.name,
-        write=True,
-        wait=settings.busy_wait_seconds,
     )
     return page_of(exception_id, "commented")
 
@@ -213,20 +196,17 @@ def attach(
     request: Request, exception_id: str, me: Me, file: Annotated[UploadFile, File()]
 ) -> Response:
     require(me, "attach")
-    settings = settings_of(request)
-    limit = settings.max_upload_bytes
+    limit = settings_of(request).max_upload_bytes
     content = file.file.read(limit + 1)
-    call(
+    write(
+        request,
         actions.add_attachment,
-        settings.store_path,
         exception_id,
         name=file.filename or "",
         content=content,
         content_type=file.content_type,
         max_bytes=limit,
         actor=me.name,
-        write=True,
-        wait=settings.busy_wait_seconds,
     )
     return page_of(exception_id, "attached")
 
@@ -236,14 +216,8 @@ def download(request: Request, attachment_id: int, me: Me) -> Response:
     """The file as a download only: never rendered by the browser (its own content type is
     not trusted: it is sent as application/octet-stream, attachment, nosniff, sandboxed)."""
     require(me, "view")
-    settings = settings_of(request)
     try:
-        found = call(
-            actions.get_attachment,
-            settings.store_path,
-            attachment_id,
-            wait=settings.busy_wait_seconds,
-        )
+        found = read(request, actions.get_attachment, attachment_id)
     except AttachmentError:
         raise HTTPException(404) from None
     return Response(
@@ -267,16 +241,13 @@ def propose(
     suggestion_id: Annotated[str | None, Form(max_length=200)] = None,
 ) -> Response:
     require(me, "propose")
-    settings = settings_of(request)
-    call(
+    write(
+        request,
         proposals.propose,
-        settings.store_path,
         exception_id,
         kind,
         suggestion_id=suggestion_id or None,
         actor=me.name,
-        write=True,
-        wait=settings.busy_wait_seconds,
     )
     return page_of(exception_id, "proposed")
 
@@ -285,15 +256,12 @@ def propose(
 def acknowledge(request: Request, exception_id: str, me: Me, note: Note = "") -> Response:
     """Take a double-credit alert off the queue with a note on what was checked."""
     require(me, "resolve")
-    settings = settings_of(request)
-    call(
+    write(
+        request,
         proposals.acknowledge_alert,
-        settings.store_path,
         exception_id,
         actor=me.name,
         note=note,
-        write=True,
-        wait=settings.busy_wait_seconds,
     )
     return page_of(exception_id, "acknowledged")
 

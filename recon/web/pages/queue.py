@@ -15,12 +15,12 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import Response
 
 from recon.errors import StoreError
-from recon.store import actions, queries
+from recon.store import actions, proposals, queries
 from recon.store.statuses import OPEN_STATUSES, RESOLUTION_CODES, STATUSES
 from recon.store.users import User
 from recon.web.failures import for_the_page, is_htmx
 from recon.web.guards import current_user, may, require, settings_of
-from recon.web.library import call
+from recon.web.library import read, write
 from recon.web.views import masker
 
 router = APIRouter()
@@ -99,7 +99,7 @@ def query_from(params: Any, me: User, page_size: int) -> tuple[queries.QueueQuer
         base,
         sort=sort,
         descending=params.get("desc") == "1",
-        page=_page(params.get("page")),
+        page=_page_number(params.get("page")),
         page_size=page_size,
     )
     shown = {key: params.get(key) or "" for key in NARROW_FIELDS}
@@ -114,22 +114,13 @@ def query_from(params: Any, me: User, page_size: int) -> tuple[queries.QueueQuer
 
 @router.get("/queue")
 def queue(request: Request, me: Me) -> Response:
-    settings = settings_of(request)
-    query, shown = query_from(request.query_params, me, settings.page_size)
-    page = call(
-        queries.queue_page,
-        settings.store_path,
-        query,
-        sla=settings.config.sla,
-        now=settings.clock(),
-        wait=settings.busy_wait_seconds,
-    )
-    context = _context(request, me, query, page, shown)
+    query, shown = query_from(request.query_params, me, settings_of(request).page_size)
+    context = _context(request, me, query, _read_page(request, query), shown)
     pages = request.app.state.pages
     if is_htmx(request) and request.headers.get("hx-target") == "queue-results":
         # the results, and the filter form's sort fields out of band (kept in step)
         return pages.page(request, "_queue_results.html", {**context, "partial": True})
-    alerts = _alerts(settings)
+    alerts = read(request, proposals.alerts, active_only=True)
     return pages.page(request, "queue.html", {**context, "alerts": alerts})
 
 
@@ -165,10 +156,9 @@ def bulk(
     require(me, action, assignee=to if action == "assign" else None)
     if not ids:
         raise StoreError("tick at least one exception first")
-    settings = settings_of(request)
-    outcomes = call(
+    outcomes = write(
+        request,
         actions.bulk,
-        settings.store_path,
         ids,
         action,
         actor=me.name,
@@ -176,8 +166,6 @@ def bulk(
         to=to if action == "assign" else None,
         code=code if action == "resolve" else None,
         expected_versions=versions,
-        write=True,
-        wait=settings.busy_wait_seconds,
     )
     done = sum(1 for o in outcomes if o.ok)
     shown = [replace(o, message=for_the_page(o.message)) for o in outcomes]
@@ -190,17 +178,8 @@ def bulk(
 
 def row_response(request: Request, exception_id: str, me: User) -> Response:
     """One queue row (after an inline "Take"), rendered as the table renders it."""
-    settings = settings_of(request)
     query = queries.QueueQuery(statuses=(), exception_id=exception_id, page_size=1)
-    page = call(
-        queries.queue_page,
-        settings.store_path,
-        query,
-        sla=settings.config.sla,
-        now=settings.clock(),
-        wait=settings.busy_wait_seconds,
-    )
-    context = _context(request, me, query, page, {})
+    context = _context(request, me, query, _read_page(request, query), {})
     context["row"] = context["rows"][0] if context["rows"] else None
     return request.app.state.pages.page(request, "_queue_row.html", context)
 
@@ -237,14 +216,10 @@ def _context(
     }
 
 
-def _alerts(settings: Any) -> list[dict[str, Any]]:
-    from recon.store import proposals
-
-    return list(
-        call(
-            proposals.alerts, settings.store_path, active_only=True, wait=settings.busy_wait_seconds
-        )
-    )
+def _read_page(request: Request, query: queries.QueueQuery) -> queries.QueuePage:
+    """One page of the queue as of the app's clock, graded by the config's `[sla]`."""
+    settings = settings_of(request)
+    return read(request, queries.queue_page, query, sla=settings.config.sla, now=settings.clock())
 
 
 def _text(value: str | None) -> str | None:
@@ -268,7 +243,7 @@ def _decimal(params: Any, key: str) -> Decimal | None:
     return number
 
 
-def _page(value: str | None) -> int:
+def _page_number(value: str | None) -> int:
     try:
         return max(1, min(int(value or 1), 1_000_000))
     except ValueError:
