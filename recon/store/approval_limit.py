@@ -21,7 +21,7 @@ from recon.config import ApprovalPolicy
 from recon.errors import StoreError
 from recon.sql import load_sql, run_statements
 from recon.store import audit, permissions, users
-from recon.store.actor import check_actor, os_user
+from recon.store.actor import check_actor
 from recon.store.lock import DEFAULT_WAIT_SECONDS
 from recon.store.reading import readable_store
 from recon.store.session import store_change
@@ -74,21 +74,16 @@ def set_approval_limit(
             note = "no approval limit: any approver decides any amount"
         else:
             note = f"above {limit} only an admin approves or rejects"
-        run_statements(
+        audit.append_event(
             con,
-            load_sql("recon.store", "transition_event"),
-            {
-                "exception_id": SUBJECT,
-                "now": now,
-                "actor": actor,
-                "os_user": os_user(),
-                "action": "APPROVAL_LIMIT_SET",
-                "from_status": None if before is None else str(before),
-                "to_status": "none" if limit is None else str(limit),
-                "note": note,
-            },
+            about=SUBJECT,
+            action="APPROVAL_LIMIT_SET",
+            from_status=None if before is None else str(before),
+            to_status="none" if limit is None else str(limit),
+            note=note,
+            actor=actor,
+            now=now,
         )
-        audit.append_events(con)
         run_statements(
             con,
             load_sql("recon.store", "approval_limit_set"),

@@ -31,6 +31,7 @@ from recon.db import connect
 from recon.errors import StoreError
 from recon.model import AuditHead
 from recon.sql import load_sql, run_statements
+from recon.store.actor import os_user
 from recon.store.lock import DEFAULT_WAIT_SECONDS, attached_store
 
 CHAIN_VERSION = 3  # the store schema that brought the chain (audit_v3.sql)
@@ -92,6 +93,37 @@ def append_events(con: duckdb.DuckDBPyConnection) -> int:
     )
     _with_links(con, links, "audit_append_events")
     return len(hashes)
+
+
+def append_event(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    about: str,
+    action: str,
+    from_status: str | None,
+    to_status: str | None,
+    note: str | None,
+    actor: str,
+    now: datetime,
+) -> None:
+    """Append one event a person caused (a proposal's decision, a user's change, the
+    approval limit's), `about` an exception id or a `user:`/`store:` subject, with the OS
+    user beside the actor, chained like every other event."""
+    run_statements(
+        con,
+        load_sql("recon.store", "transition_event"),
+        {
+            "exception_id": about,
+            "now": now,
+            "actor": actor,
+            "os_user": os_user(),
+            "action": action,
+            "from_status": from_status,
+            "to_status": to_status,
+            "note": note,
+        },
+    )
+    append_events(con)
 
 
 def append_run(con: duckdb.DuckDBPyConnection) -> None:

@@ -35,7 +35,7 @@ from recon.errors import (
 )
 from recon.sql import load_sql, run_statements
 from recon.store import audit, permissions, users
-from recon.store.actor import MAX_ACTOR_CHARS, check_actor, os_user
+from recon.store.actor import MAX_ACTOR_CHARS, check_actor
 from recon.store.approval_limit import stored_limit, stricter
 from recon.store.double_credit import DOUBLE_CREDIT_RISK
 from recon.store.lock import DEFAULT_WAIT_SECONDS
@@ -593,21 +593,10 @@ def _event(
     now: datetime,
 ) -> None:
     """The change's event in the exception's history, appended to the audit chain."""
-    run_statements(
-        con,
-        load_sql("recon.store", "transition_event"),
-        {
-            "exception_id": exception_id,
-            "now": now,
-            "actor": actor,
-            "os_user": os_user(),
-            "action": action,
-            "from_status": from_state,
-            "to_status": to_state,
-            "note": note,
-        },
-    )
-    audit.append_events(con)
+    audit.append_event(
+        con, about=exception_id, action=action, from_status=from_state, to_status=to_state,
+        note=note, actor=actor, now=now,
+    )  # fmt: skip
 
 
 def _update(

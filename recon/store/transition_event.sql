@@ -1,4 +1,5 @@
--- One store-wide event (a user's change, users.py), staged for audit.py to chain and append.
+-- One event a person caused (audit.append_event: a proposal's, a user's, the approval limit's),
+-- staged for audit.py to chain and append.
 CREATE OR REPLACE TEMP TABLE _audit_new_events AS
 SELECT
     coalesce(max(event_no), 0) + 1 AS event_no,

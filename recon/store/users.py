@@ -19,7 +19,7 @@ import duckdb
 from recon.errors import PermissionDenied, UserError
 from recon.sql import load_sql, run_statements
 from recon.store import audit, passwords, permissions
-from recon.store.actor import check_actor, os_user
+from recon.store.actor import check_actor
 from recon.store.lock import DEFAULT_WAIT_SECONDS
 from recon.store.permissions import ROLES
 from recon.store.reading import readable_store
@@ -259,21 +259,10 @@ def _event(
     now: datetime,
 ) -> None:
     """The user change's event, appended to the store's audit chain."""
-    run_statements(
-        con,
-        load_sql("recon.store", "transition_event"),
-        {
-            "exception_id": SUBJECT_PREFIX + name,
-            "now": now,
-            "actor": actor,
-            "os_user": os_user(),
-            "action": action,
-            "from_status": from_state,
-            "to_status": to_state,
-            "note": note,
-        },
-    )
-    audit.append_events(con)
+    audit.append_event(
+        con, about=SUBJECT_PREFIX + name, action=action, from_status=from_state,
+        to_status=to_state, note=note, actor=actor, now=now,
+    )  # fmt: skip
 
 
 def _count(con: duckdb.DuckDBPyConnection) -> int:
