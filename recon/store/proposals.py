@@ -488,15 +488,13 @@ def _get(
     kind: str | None = None,
 ) -> Proposal:
     """The proposal; StoreError when there is none (or, `kind` given, of another kind)."""
-    rows = _dicts(
-        con.execute(load_sql("recon.store", "proposal_get"), {"proposal_id": proposal_id})
-    )
+    rows = _list(con, proposal_id=proposal_id)
     if not rows:
         raise StoreError(
             f"{store_path}: no proposal {proposal_id!r} (see `recon corrections list` and"
             " `recon compensation list`)"
         )
-    found = _proposal(rows[0])
+    found = rows[0]
     if kind is not None and found.kind != _kind(kind):
         raise StoreError(f"{proposal_id} is a {found.kind.lower()}, not a {_kind(kind).lower()}")
     return found
@@ -509,12 +507,14 @@ def _list(
     kind: str | None = None,
     exception_id: str | None = None,
     unposted_before: datetime | None = None,
+    proposal_id: str | None = None,
 ) -> list[Proposal]:
     params = {
         "states": list(states) or None,
         "kind": kind,
         "exception_id": exception_id,
         "unposted_before": unposted_before,
+        "proposal_id": proposal_id,
     }
     rows = _dicts(con.execute(load_sql("recon.store", "proposals_list"), params))
     return [_proposal(r) for r in rows]

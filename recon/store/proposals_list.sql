@@ -1,4 +1,5 @@
--- Proposals matching the filters (a NULL filter matches all), in the order they were made.
+-- Proposals matching the filters (a NULL filter matches all), in the order they were made;
+-- one by `$proposal_id` (proposals._get).
 -- `$unposted_before`: only APPROVED ones decided before then (approved but not posted).
 -- `resolved_by`: who last resolved its exception (as proposal_context.sql), whom the
 -- maker-checker rule refuses as approver.
@@ -12,4 +13,5 @@ WHERE ($states IS NULL OR list_contains($states, state))
   AND ($kind IS NULL OR kind = $kind)
   AND ($exception_id IS NULL OR exception_id = $exception_id)
   AND ($unposted_before IS NULL OR (state = 'APPROVED' AND decided_at < $unposted_before))
+  AND ($proposal_id::VARCHAR IS NULL OR proposal_id = $proposal_id::VARCHAR)
 ORDER BY proposal_no;
