@@ -174,6 +174,42 @@ def test_a_viewer_sees_no_write_control_and_is_refused_a_write(
     )
     assert response.status == 403
     assert "vic (viewer) may not resolve" in response.text()
+    for path in write_routes():  # every other write, sent from the viewer's browser
+        url = path.replace("{exception_id}", exception).replace("{proposal_id}", "P-000001")
+        form = {**VIEWER_FORM, "csrf_token": token, "ids": exception}
+        if path.endswith("/attach"):
+            sent = page.request.post(url, multipart={**form, "file": file_part()})
+        else:
+            sent = page.request.post(url, form=form)
+        assert sent.status == 403, (path, sent.status)
+        assert "vic (viewer) may not" in sent.text(), path
+
+
+# a form that would pass any write route's own checks, so only the role can refuse it
+VIEWER_FORM = {"note": "n", "text": "t", "action": "assign", "kind": "CORRECTION",
+               "posting_ref": "R1", "to": "vic"}  # fmt: skip
+
+
+def write_routes() -> list[str]:
+    """Every POST route of the app but signing in and out, from the app's own routing."""
+    from recon.web.app import create_app
+    from recon.web.settings import WebSettings
+
+    from .test_security import all_routes
+
+    app = create_app(WebSettings(store_path=Path("unused.duckdb"), secret_key=SECRET.encode()))
+    paths = [
+        route.path
+        for route in all_routes(app.routes)
+        if "POST" in (getattr(route, "methods", None) or ())
+        and route.path not in ("/login", "/logout")
+    ]
+    assert len(paths) >= 11
+    return paths
+
+
+def file_part() -> dict:
+    return {"name": "a.txt", "mimeType": "text/plain", "buffer": b"x"}
 
 
 def test_filter_sort_and_page_through_the_queue(open_as: Callable[[str | None], Page]) -> None:
