@@ -21,13 +21,12 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import playwright.sync_api as sync_api  # a dev dependency: missing, these tests fail, never skip
 import pytest
 
 from recon.web.session import COOKIE_NAME, Session, SessionCodec
 
 from .conftest import PASSWORD, ROOT, SAMPLE, SECRET, copy_store
-
-sync_api = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
