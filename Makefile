@@ -28,6 +28,7 @@ sample: install
 
 test: install
 	.ci/ensure-chromium
+	.ci/ensure-postgres
 	$(BIN)/python -m pytest
 
 # the README's images (docs/img/*.png) from the browser tests; `make test` never writes them

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from recon.db import connect
+from tests.pg_server import PgServer
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -18,6 +19,15 @@ def con():
     connection = connect()
     yield connection
     connection.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server():
+    """A throwaway PostgreSQL cluster for the whole test session (tests/pg_server.py), started
+    on first use and stopped at the end; each test makes the databases it needs."""
+    server = PgServer.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
