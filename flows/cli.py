@@ -20,6 +20,7 @@ from recon.config import parse_timestamp
 from recon.errors import ConfigError, ReconError, TransientError, one_line
 from recon.exit_codes import ExitCode
 from recon.incident.window import DEFAULT_MARGIN_MINUTES
+from recon.store.location import looks_like_url
 
 DEFAULT_API_URL = "http://127.0.0.1:4200/api"
 NIGHTLY_CRON = "0 2 * * *"
@@ -172,8 +173,8 @@ def overrides_of(args: argparse.Namespace, *, absolute_store: bool = False) -> d
         for opt in CONFIG_OPTIONS
         if getattr(args, opt.key) is not None
     }
-    if absolute_store and "store" in overrides:
-        overrides["store"] = str(Path(overrides["store"]).resolve())
+    if absolute_store and "store" in overrides and not looks_like_url(overrides["store"]):
+        overrides["store"] = str(Path(overrides["store"]).resolve())  # a file; a URL stays
     return overrides
 
 

@@ -97,7 +97,17 @@ CONFIG_OPTIONS = (
     ),
     ConfigOption("--threads", "threads", int, "DuckDB threads (default: all cores)"),
     ConfigOption(
-        "--store", "store", str, "the exception store, a DuckDB file (default recon.duckdb)"
+        "--store",
+        "store",
+        str,
+        "the exception store: a DuckDB file (default recon.duckdb) or"
+        " postgresql://user@host:port/db, never with a password",
+    ),
+    ConfigOption(
+        "--password-file",
+        "password_file",
+        str,
+        "a PostgreSQL store's password: the first line of this file (else PGPASSWORD, ~/.pgpass)",
     ),
 )
 
@@ -157,10 +167,11 @@ def _command_groups() -> list[Any]:
     from recon.store.audit_cli import register as audit
     from recon.store.commands import register as exceptions
     from recon.store.proposals_cli import register as proposals
+    from recon.store.store_cli import register as store
     from recon.store.users_cli import register as users
     from recon.web.cli import register as serve
 
-    groups = [exceptions, proposals, users, audit, generate, serve]
+    groups = [exceptions, proposals, users, audit, store, generate, serve]
     try:
         from flows.cli import register as flows
     except ModuleNotFoundError as err:  # flows/ ships beside recon/; absent in a bare install

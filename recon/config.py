@@ -118,6 +118,8 @@ class Config:
     approvals: ApprovalPolicy = field(default_factory=ApprovalPolicy)
     # operations
     store: str = "recon.duckdb"
+    # a PostgreSQL store's password, first line of this file (never in the URL): location.py
+    password_file: str | None = None
     memory_limit: str | None = None
     threads: int | None = None
     landing: str = "landing/{date}"
@@ -204,7 +206,7 @@ def config_from_mapping(
     blame = _Blame(origin, flags or {})
     kw: dict[str, Any] = {}
     try:
-        for key in ("timezone", "encoding", "store", "landing", "memory_limit"):
+        for key in ("timezone", "encoding", "store", "landing", "memory_limit", "password_file"):
             if key in data:
                 kw[key] = str(data[key]).strip() if key == "memory_limit" else str(data[key])
         if "thousands_separator" in data:
@@ -264,6 +266,11 @@ def config_from_mapping(
                     _check_encoding(own.encoding, key)
         with blame("landing"):
             check_landing_template(config.landing)
+        from recon.store.location import looks_like_url, pg_location  # store imports config
+
+        if looks_like_url(config.store):
+            with blame("store"):
+                pg_location(config.store, origin="store")
         if config.memory_limit is not None:
             with blame("memory_limit"):
                 _check_memory_limit(config.memory_limit)

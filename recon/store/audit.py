@@ -266,7 +266,14 @@ def verify_store(
     wait_seconds: float = DEFAULT_WAIT_SECONDS,
 ) -> Verdict:
     """`verify` on the store at `store_path`, attached read-only; `StoreError` when it cannot
-    be checked (missing, damaged, busy, or of a schema without the chain)."""
+    be checked (missing, damaged, busy, or of a schema without the chain). A postgresql://
+    URL is read from PostgreSQL (recon/store/pg/mirror.py)."""
+    from recon.store.location import looks_like_url, pg_location
+
+    if looks_like_url(store_path):
+        from recon.store.pg.mirror import verify_pg
+
+        return verify_pg(pg_location(store_path), published)
     with _chained_store(store_path, wait_seconds) as con:
         try:
             return verify(con, published)

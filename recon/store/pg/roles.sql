@@ -1,0 +1,43 @@
+-- Least privilege for a PostgreSQL store (docs/store.md, "Roles"). Run once per store
+-- database, after `recon store migrate`, by the role that owns the store's tables, which
+-- needs CREATEROLE (or let a DBA run it): `recon store roles | psql -d DB -v ON_ERROR_STOP=1`.
+-- It makes three group roles that cannot log in; people and services log in as their own
+-- roles, members of one (`CREATE ROLE nightly LOGIN PASSWORD '...' IN ROLE recon_batch`).
+-- Nothing but the owner may change the schema, and the audit log (recon.events) is
+-- append-only for everyone: no role is granted UPDATE, DELETE or TRUNCATE on it, and a
+-- trigger (schema_v5.sql) refuses them even to the owner.
+DO $$
+BEGIN
+    CREATE ROLE recon_batch NOLOGIN;
+EXCEPTION WHEN duplicate_object THEN NULL;
+END
+$$;
+DO $$
+BEGIN
+    CREATE ROLE recon_web NOLOGIN;
+EXCEPTION WHEN duplicate_object THEN NULL;
+END
+$$;
+DO $$
+BEGIN
+    CREATE ROLE recon_auditor NOLOGIN;
+EXCEPTION WHEN duplicate_object THEN NULL;
+END
+$$;
+REVOKE ALL ON SCHEMA recon FROM PUBLIC;
+REVOKE ALL ON ALL TABLES IN SCHEMA recon FROM PUBLIC, recon_batch, recon_web, recon_auditor;
+GRANT USAGE ON SCHEMA recon TO recon_batch, recon_web, recon_auditor;
+-- everyone reads everything: runs, the web app and `recon audit verify` read the whole store
+GRANT SELECT ON ALL TABLES IN SCHEMA recon TO recon_batch, recon_web, recon_auditor;
+-- the nightly batch and incident reruns (`recon run`, `recon nightly`, `recon incident`):
+-- records runs, their findings, evidence, suggestions and double-credit alerts
+GRANT INSERT ON recon.runs, recon.run_files, recon.run_counts, recon.exceptions, recon.events,
+    recon.sightings, recon.incident_tags, recon.evidence_rows, recon.suggestions,
+    recon.suggestion_history, recon.alerts TO recon_batch;
+GRANT UPDATE ON recon.runs, recon.exceptions, recon.suggestions TO recon_batch;
+GRANT DELETE ON recon.evidence_rows TO recon_batch;
+-- the analysts (`recon serve`, and `recon exceptions|users|corrections|compensation|alerts`
+-- from their desks): change exceptions, users, proposals and alerts, append events, attach
+GRANT INSERT ON recon.events, recon.users, recon.attachments, recon.proposals TO recon_web;
+GRANT UPDATE ON recon.exceptions, recon.users, recon.proposals, recon.alerts TO recon_web;
+-- auditors: SELECT only (above)
