@@ -312,3 +312,18 @@ def test_a_changed_row_on_postgresql_breaks_the_chain_there(worked_store, pg_db,
     sql(pg_db, "UPDATE recon.events SET note = 'rewritten' WHERE event_no = 2")
     assert main(["audit", "verify", "--store", pg_db.url]) == 1
     assert "event_no 2" in capsys.readouterr().out
+
+
+def test_a_writer_waits_for_the_write_lock_then_names_its_holder(pg_store, caplog):
+    from recon.errors import StoreBusyError
+    from recon.store.pg.connection import lock_for_writing
+
+    with pg_connect(pg_store, owner="run run-1") as holder, holder.transaction():
+        lock_for_writing(holder, pg_store, 0)
+        with pg_connect(pg_store, owner="ann: resolve EX-1") as waiter, waiter.transaction():
+            with pytest.raises(StoreBusyError) as busy:
+                lock_for_writing(waiter, pg_store, 0.5)
+    assert "in use by recon: run run-1 of recon (since " in str(busy.value)
+    assert "waiting up to" in caplog.text
+    with pg_connect(pg_store) as after, after.transaction():
+        lock_for_writing(after, pg_store, 0)  # let go at the holder's commit

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +20,9 @@ SCHEMA = "recon"  # the PostgreSQL schema holding the store's tables
 # chain is one sequence over all events (each links to the one before), so writers append in
 # turn whatever rows they touch; readers never take it and never wait (MVCC).
 WRITE_LOCK = zlib.crc32(b"recon exception store: writers") & 0x7FFFFFFF
+_POLL_SECONDS = 0.2
+
+log = logging.getLogger("recon.store")
 
 
 @contextmanager
@@ -92,23 +97,31 @@ def check_current(conn: psycopg.Connection, location: PgLocation) -> None:
 
 
 def lock_for_writing(conn: psycopg.Connection, location: PgLocation, wait_seconds: float) -> None:
-    """Take the store's write lock for the current transaction, waiting up to `wait_seconds`;
-    StoreBusyError naming the holder's application and since when past that."""
-    conn.execute(f"SET LOCAL lock_timeout = '{max(1, int(wait_seconds * 1000))}ms'")
-    try:
-        conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
-    except psycopg.errors.LockNotAvailable:
-        conn.rollback()
+    """Take the store's write lock for the current transaction. While another writer holds
+    it, say once whom we wait for, retry every _POLL_SECONDS, and past `wait_seconds` raise
+    StoreBusyError naming it (its application name: `recon: run RUN_ID`), as the DuckDB
+    store's lock does."""
+    deadline = time.monotonic() + max(0.0, wait_seconds)
+    announced = False
+    while not conn.execute("SELECT pg_try_advisory_xact_lock(%s)", (WRITE_LOCK,)).fetchone()[0]:
         holder = _holder(conn)
-        raise StoreBusyError(
-            f"exception store {location} is in use by {holder}; gave up waiting. Try again"
-            " when it has finished, or allow a longer wait."
-        ) from None
+        if time.monotonic() >= deadline:
+            raise StoreBusyError(
+                f"exception store {location} is in use by {holder}; gave up waiting. Try again"
+                " when it has finished, or allow a longer wait."
+            )
+        if not announced:
+            left = max(0.0, deadline - time.monotonic())
+            log.warning(
+                f"exception store {location} is in use by {holder}; waiting up to {left:.0f}s"
+            )
+            announced = True
+        time.sleep(_POLL_SECONDS)
 
 
 def _holder(conn: psycopg.Connection) -> str:
     row = conn.execute(load_sql("recon.store.pg", "lock_holder"), (WRITE_LOCK,)).fetchone()
-    if not row:
+    if not row:  # it let go meanwhile
         return "another session"
     application, user, since = row
     return f"{application or 'a client'} of {user} (since {since:%Y-%m-%d %H:%M:%S}Z)"
