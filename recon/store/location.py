@@ -16,6 +16,11 @@ from urllib.parse import parse_qsl, urlsplit
 from recon.errors import ConfigError, StoreError
 
 SCHEMES = ("postgresql", "postgres")
+# what a command that cannot use a PostgreSQL store yet says, rather than treat it as a path
+NOT_YET = (
+    "runs and the analysts' commands do not use a PostgreSQL store yet; `recon store"
+    ' migrate`, `recon store copy` and `recon audit verify` do (docs/store.md, "PostgreSQL")'
+)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from recon.errors import StoreBusyError, StoreError, one_line
-from recon.store.location import looks_like_url
+from recon.store.location import NOT_YET, looks_like_url
 
 STORE_ALIAS = "recon_store"  # every store SQL names its tables `recon_store.<table>`
 DEFAULT_WAIT_SECONDS = 60.0
@@ -54,11 +54,7 @@ def attached_store(
     `create` (a run creates its store; an analyst's command never does).
     """
     if looks_like_url(store_path):
-        raise StoreError(
-            f"{store_path}: runs and the analysts' commands do not use a PostgreSQL store yet;"
-            " `recon store migrate`, `recon store copy` and `recon audit verify` do"
-            ' (docs/store.md, "PostgreSQL")'
-        )
+        raise StoreError(f"{store_path}: {NOT_YET}")
     path = Path(store_path)
     if not path.exists() and not (write and create):
         raise StoreError(f"no exception store at {path} (a `recon run` with --store creates it)")
