@@ -101,6 +101,7 @@ def keep_and_publish(
             sla=config.sla,
             timings=timings,
             privacy=config.privacy,
+            used=pipeline.used_resources(config, con),
         )
 
 

@@ -290,21 +290,21 @@ def run_reconciliation(
                     timings=timings,
                     progress=say,
                     privacy=config.privacy,
-                    used=spill.report(chosen),
+                    used=used_resources(config, con, spill),
                 )
             code = ExitCode.FINDINGS if landed.outcome.open_total else ExitCode.CLEAN
             return RunResult(run_id, code, out_dir, landed.summary, landed.outputs)
         except ReconError as err:
             return _failed(
                 out_dir, con, store_path, run, timings, str(err), config.privacy,
-                spill.report(chosen),
+                used_resources(config, con, spill),
             )  # fmt: skip
         except Exception as err:  # a crash is still a run that could not reconcile
             log.debug("run %s crashed", run_id, exc_info=True)  # shown with --debug
             message = f"internal error: {type(err).__name__}: {err}"
             return _failed(
                 out_dir, con, store_path, run, timings, message, config.privacy,
-                spill.report(chosen),
+                used_resources(config, con, spill),
             )  # fmt: skip
 
 
@@ -368,16 +368,30 @@ def work_connection(
             con.close()
 
 
+def used_resources(
+    config: Config, con: duckdb.DuckDBPyConnection, spill: resources.SpillMeter | None = None
+) -> dict[str, object]:
+    """What summary.json says under `resources`: the limits the working database got and the
+    most it spilled (sampled now and by `spill` between earlier steps)."""
+    spill = spill or resources.SpillMeter()
+    _sample(spill, con)
+    return spill.report(resources.choose(config.memory_limit, config.threads))
+
+
+def _sample(spill: resources.SpillMeter, con: duckdb.DuckDBPyConnection) -> None:
+    try:
+        spill.sample(con)
+    except duckdb.Error:  # a connection a failure left unusable reports no spill
+        pass
+
+
 @contextmanager
 def _sampled(spill: resources.SpillMeter, con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     """Note what the step left spilled, also when it failed (its figure is in the report)."""
     try:
         yield
     finally:
-        try:
-            spill.sample(con)
-        except duckdb.Error:  # a connection a failure left unusable reports no spill
-            pass
+        _sample(spill, con)
 
 
 @contextmanager

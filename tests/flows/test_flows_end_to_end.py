@@ -111,6 +111,13 @@ def test_nightly_reconciles_the_business_date_and_reports_findings(nightly_run, 
     assert summary["cutoff"].startswith("2024-03-16T00:00:00")
 
 
+def test_nightly_says_what_memory_its_working_database_had(nightly_run):
+    _state, result = nightly_run
+    summary = json.loads((Path(result["out_dir"]) / "summary.json").read_text(encoding="utf-8"))
+    assert summary["resources"]["memory_limit"]
+    assert summary["resources"]["chosen_by"]
+
+
 def test_nightly_finds_what_recon_run_finds_on_the_same_data(nightly_run, scenario, tmp_path):
     _state, result = nightly_run
     root, config = scenario
