@@ -31,6 +31,7 @@ class Dashboard:
 
     as_of: datetime
     open_by: dict[str, list[dict[str, Any]]]  # "type" | "channel" | "age" -> rows
+    held: dict[str | None, Any]  # currency -> open money, each transfer once (the report's)
     sla: list[dict[str, Any]]  # per severity
     timeline: list[dict[str, Any]]  # bucket_start, findings, still_open
     bucket_minutes: int
@@ -61,6 +62,7 @@ def dashboard(
         return Dashboard(
             as_of=as_of,
             open_by=open_by,
+            held={r["currency"]: r["held"] for r in _rows(con, "dashboard_held")},
             sla=_rows(con, "dashboard_sla"),
             timeline=_rows(con, "dashboard_timeline", {"bucket_minutes": minutes}),
             bucket_minutes=minutes,

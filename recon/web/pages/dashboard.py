@@ -39,7 +39,7 @@ def dashboard_page(request: Request, me: Me) -> Response:
             "title": "Dashboard",
             "d": figures,
             "open_by": {k: with_bars(v) for k, v in figures.open_by.items()},
-            "totals": totals(figures.open_by["type"]),
+            "totals": totals(figures.open_by["type"], figures.held),
             "sla": [with_compliance(r) for r in figures.sla],
             "waiting": len(waiting),
             "unposted": len(unposted),
@@ -54,8 +54,9 @@ def with_bars(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**r, "bar": round(100 * r["items"] / top)} for r in rows]
 
 
-def totals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Open items and money per currency (money in different currencies is never added)."""
+def totals(rows: list[dict[str, Any]], held: dict[Any, Any]) -> list[dict[str, Any]]:
+    """Open items and money per currency (money in different currencies is never added):
+    `amount` sums the exceptions, `held` counts each transfer once, as report.html does."""
     by: dict[str, dict[str, Any]] = defaultdict(
         lambda: {"items": 0, "amount": Decimal(0), "breached": 0}
     )
@@ -64,7 +65,7 @@ def totals(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         one["items"] += row["items"]
         one["amount"] += row["amount"] or Decimal(0)
         one["breached"] += row["breached"]
-    return [{"currency": c, **v} for c, v in sorted(by.items())]
+    return [{"currency": c, **v, "held": held.get(c, v["amount"])} for c, v in sorted(by.items())]
 
 
 def with_compliance(row: dict[str, Any]) -> dict[str, Any]:
