@@ -185,13 +185,10 @@ def _command_groups() -> list[Any]:
 def _run(args: argparse.Namespace) -> int:
     from recon.pipeline import run_reconciliation
     from recon.progress import progress_display
-    from recon.store.location import NOT_YET, looks_like_url
 
     if args.debug:  # the pipeline logs a crash's traceback at DEBUG
         logging.basicConfig(level=logging.DEBUG, format="%(name)s: %(message)s")
     config = config_from_args(args)
-    if looks_like_url(config.store):  # refused before hours of work, not at the store step
-        raise ReconError(f"{config.store}: {NOT_YET}")
     if not args.data_dir.is_dir():
         raise ReconError(f"--data-dir {args.data_dir} is not a folder")
     with progress_display(enabled=not args.quiet) as say:

@@ -266,11 +266,12 @@ def config_from_mapping(
                     _check_encoding(own.encoding, key)
         with blame("landing"):
             check_landing_template(config.landing)
-        from recon.store.location import looks_like_url, pg_location  # store imports config
+        from recon.store.location import looks_like_url, pg_location, remember_password_file
 
-        if looks_like_url(config.store):
+        if looks_like_url(config.store):  # (imported here: the store imports config)
             with blame("store"):
                 pg_location(config.store, origin="store")
+            remember_password_file(config.store, config.password_file)
         if config.memory_limit is not None:
             with blame("memory_limit"):
                 _check_memory_limit(config.memory_limit)

@@ -16,11 +16,8 @@ from urllib.parse import parse_qsl, urlsplit
 from recon.errors import ConfigError, StoreError
 
 SCHEMES = ("postgresql", "postgres")
-# what a command that cannot use a PostgreSQL store yet says, rather than treat it as a path
-NOT_YET = (
-    "runs and the analysts' commands do not use a PostgreSQL store yet; `recon store"
-    ' migrate`, `recon store copy` and `recon audit verify` do (docs/store.md, "PostgreSQL")'
-)
+# URL -> the password_file the loaded config named for it (see `remember_password_file`)
+_password_files: dict[str, Path] = {}
 
 
 @dataclass(frozen=True)
@@ -39,6 +36,29 @@ def looks_like_url(store: object) -> bool:
     went through `Path` (`postgresql:/user@host/db`: Path folds the double slash)."""
     text = str(store)
     return any(text.startswith(f"{scheme}:/") for scheme in SCHEMES)
+
+
+def unfolded(store: object) -> str:
+    """`store` as a URL again after `Path` folded its double slash (`postgresql:/u@h/db`)."""
+    text = str(store).strip()
+    for scheme in SCHEMES:
+        if text.startswith(f"{scheme}:/") and not text.startswith(f"{scheme}://"):
+            return f"{scheme}://" + text[len(scheme) + 2 :]
+    return text
+
+
+def remember_password_file(store: object, password_file: str | Path | None) -> None:
+    """Let `location_of` find the password_file a loaded config names for its store URL: the
+    library is handed the store as a path-like value, from the CLI, the flows or the web."""
+    if password_file:
+        _password_files[unfolded(store)] = Path(password_file).expanduser()
+
+
+def location_of(store: object, *, origin: str = "--store") -> PgLocation:
+    """The checked location of the PostgreSQL store `store` names (as given, or folded by
+    `Path`), with the password_file its config named."""
+    url = unfolded(store)
+    return pg_location(url, origin=origin, password_file=_password_files.get(url))
 
 
 def pg_location(

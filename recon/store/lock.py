@@ -23,7 +23,7 @@ from pathlib import Path
 import duckdb
 
 from recon.errors import StoreBusyError, StoreError, one_line
-from recon.store.location import NOT_YET, looks_like_url
+from recon.store.location import location_of, looks_like_url
 
 STORE_ALIAS = "recon_store"  # every store SQL names its tables `recon_store.<table>`
 DEFAULT_WAIT_SECONDS = 60.0
@@ -49,12 +49,21 @@ def attached_store(
 ) -> Iterator[None]:
     """Attach the store to `con` as `recon_store` for the length of the block, then detach.
 
+    A PostgreSQL store (`postgresql://...`) is attached as a mirror written back when a
+    writer's block ends well, in one PostgreSQL transaction (recon/store/pg/attach.py).
+
     Waits up to `wait_seconds` for another holder (logging who it is once), then raises
     `StoreBusyError` naming the store. A store that does not exist is a `StoreError` unless
     `create` (a run creates its store; an analyst's command never does).
     """
     if looks_like_url(store_path):
-        raise StoreError(f"{store_path}: {NOT_YET}")
+        from recon.store.pg.attach import attached_pg  # psycopg only for a PostgreSQL store
+
+        with attached_pg(
+            con, location_of(store_path), write=write, wait_seconds=wait_seconds, owner=owner
+        ):
+            yield
+        return
     path = Path(store_path)
     if not path.exists() and not (write and create):
         raise StoreError(f"no exception store at {path} (a `recon run` with --store creates it)")

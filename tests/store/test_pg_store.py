@@ -22,7 +22,7 @@ from recon.db import connect
 from recon.errors import ConfigError, StoreError
 from recon.store import actions, proposals, users
 from recon.store.audit import verify_store
-from recon.store.location import NOT_YET, PgLocation, looks_like_url, pg_location
+from recon.store.location import PgLocation, looks_like_url, pg_location
 from recon.store.migrate import CURRENT_VERSION
 from recon.store.pg.connection import check_current, pg_connect
 from recon.store.pg.copy import copy_store
@@ -92,22 +92,12 @@ def test_a_url_selects_postgresql_and_a_path_keeps_the_duckdb_file(tmp_path):
         load_config(None, store="postgresql://batch@db.example:5432/")
 
 
-def test_commands_not_yet_on_postgresql_refuse_it_in_one_line(pg_store, capsys):
-    code = main(["exceptions", "list", "--store", pg_store.url])
+def test_a_command_on_a_database_without_a_store_names_the_migrate_command(pg_db, capsys):
+    code = main(["exceptions", "list", "--store", pg_db.url])
     err = capsys.readouterr().err
     assert code == 2
     assert err.count("\n") == 1
-    assert "do not use a PostgreSQL store yet" in err
-
-
-def test_a_run_on_postgresql_is_refused_before_it_reads_anything(pg_store, tmp_path, capsys):
-    out = tmp_path / "out"
-    code = main(["run", "--quiet", "--data-dir", str(SAMPLE / "data"), "--out", str(out),
-                 "--store", pg_store.url])  # fmt: skip
-    err = capsys.readouterr().err
-    assert code == 2
-    assert err == f"recon: {pg_store.url}: {NOT_YET}\n"
-    assert not out.exists()
+    assert f"no exception store in {pg_db.url} yet: create it with `recon store migrate" in err
 
 
 def test_the_password_comes_from_password_file_or_pgpassword(

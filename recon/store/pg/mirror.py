@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 
 import duckdb
 import psycopg
-import pyarrow as pa
 
 from recon.db import connect
 from recon.sql import load_sql, quote_ident, run_statements
 from recon.store.location import PgLocation
 from recon.store.lock import STORE_ALIAS
 from recon.store.pg.connection import SCHEMA, check_current, pg_connect
+from recon.store.pg.transfer import pg_to_duckdb
 
 if TYPE_CHECKING:
     from recon.store.audit import PublishedHead, Verdict
@@ -52,33 +52,22 @@ def create_empty_store(con: duckdb.DuckDBPyConnection) -> None:
 
 def mirror_into(con: duckdb.DuckDBPyConnection, conn: psycopg.Connection) -> None:
     """Attach to `con`, as `recon_store`, an in-memory copy of the PostgreSQL store `conn`
-    reads (its schema checked by the caller)."""
-    create_empty_store(con)
+    reads (its schema checked by the caller), in one REPEATABLE READ snapshot."""
     with conn.transaction():
         conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-        for table, columns in store_tables(con):
-            select = ", ".join(_as_text(name, kind) for name, kind in columns)
-            rows = conn.execute(f"SELECT {select} FROM {SCHEMA}.{quote_ident(table)}").fetchall()
-            con.execute(f"DELETE FROM {STORE_ALIAS}.{quote_ident(table)}")
-            if not rows:
-                continue
-            names = [name for name, _ in columns]
-            batch = pa.table({name: pa.array([r[i] for r in rows]) for i, name in enumerate(names)})
-            con.register("_pg_mirror_rows", batch)
-            try:
-                con.execute(
-                    f"INSERT INTO {STORE_ALIAS}.{quote_ident(table)} BY NAME"
-                    " SELECT * FROM _pg_mirror_rows"
-                )
-            finally:
-                con.unregister("_pg_mirror_rows")
+        read_store(con, conn)
 
 
-def _as_text(name: str, kind: str) -> str:
-    """A column as selected from PostgreSQL: JSON as its text (psycopg would parse it, and
-    the chain hashes the text as written)."""
-    quoted = quote_ident(name)
-    return f"{quoted}::text AS {quoted}" if kind == "JSON" else quoted
+def read_store(con: duckdb.DuckDBPyConnection, conn: psycopg.Connection) -> None:
+    """Attach to `con`, as `recon_store`, a copy of every table `conn` sees in its current
+    transaction (a writer's, under the write lock, reads the store it will change)."""
+    create_empty_store(con)
+    for table, columns in store_tables(con):
+        con.execute(f"DELETE FROM {STORE_ALIAS}.{quote_ident(table)}")
+        pg_to_duckdb(
+            conn, f"{SCHEMA}.{quote_ident(table)}", con,
+            f"{STORE_ALIAS}.{quote_ident(table)}", columns,
+        )  # fmt: skip
 
 
 def verify_pg(location: PgLocation, published: Sequence[PublishedHead] = ()) -> Verdict:
