@@ -14,44 +14,79 @@ import duckdb
 
 from recon.catalog import table_names
 from recon.errors import AmountOverflowError
+from recon.findings.buckets import BucketPlan, partitioned
 from recon.model import DetectionParams
 from recon.sql import load_sql, quote_ident, run_statements
 
-STAGES = (
+# The stages in order. Those before and after the per-transfer ones look across transfers
+# (a duplicate debit's original, a request whose debit names another transfer, a reversal);
+# the per-transfer ones read one transfer's rows at a time, so a partitioned run makes them
+# bucket by bucket (buckets.py, bucket_run.py) and gets the same findings.
+BEFORE = (
     "key_time",  # the macro that writes a row's instant into a finding key
     "debits",  # _fb_reversed, _fb_booked
     "duplicates",  # _fb_dup, _fb_double
-    "transfers",  # _fb_request_txn, _fb_txn (via per-source facts), evaluated_txn_refs, _fb_found
-    "duplicate_findings",
+    "request_txn",  # _fb_request_txn: requests without txn_ref, placed through their legs
+)
+PER_TRANSFER = (
+    "transfers",  # per-source facts -> _fb_txn, evaluated_txn_refs, _fb_found
     "half_completed",
     "amounts",
     "invoices",
+)
+AFTER = (
+    "duplicate_findings",
+    "channel_told",  # the half-completed checks of channel requests
     "findings",  # _fb_detail, _fb_complete, findings
     "healing",  # narrows evaluated_txn_refs to what the run can vouch for; unchecked_types
 )
+STAGES = BEFORE + PER_TRANSFER + AFTER
 # the stage that raises the findings of one type, skipped when that type's checks are not run
 TYPE_STAGES = {"INVOICE": "invoices"}
 
 SCRATCH_PREFIX = "_fb_"
 
 
-def find_breaks(con: duckdb.DuckDBPyConnection, params: DetectionParams) -> None:
+def find_breaks(
+    con: duckdb.DuckDBPyConnection,
+    params: DetectionParams,
+    *,
+    plan: BucketPlan | None = None,
+) -> None:
     """Create `findings` and `evaluated_txn_refs` from `ledger`, `channel`, `gateway`, `invoices`.
 
     Transfers still in flight at the cutoff get no finding and are not evaluated, so the store
     neither opens nor heals anything about them; nor does it heal a transfer that lost a row
     to quarantine, anything at all over damage that names no transfer, or a finding of a type
     in `params.skipped_types` (table `unchecked_types`).
+
+    With a `plan` of more than one bucket the per-transfer stages run bucket by bucket, in
+    this process or on a cluster (`plan.executor`); without one, over the whole day at once.
     """
     bound = detection_bindings(params)
+    skipped = tuple(TYPE_STAGES[t] for t in params.skipped_types)
     try:
-        skipped = {TYPE_STAGES[t] for t in params.skipped_types}
-        for stage in STAGES:
-            if stage not in skipped:
-                run_statements(con, load_sql("recon.findings", stage), bound)
+        _run_stages(con, BEFORE, bound, skipped)
+        if plan is None or plan.buckets <= 1:
+            _run_stages(con, PER_TRANSFER, bound, skipped)
+            _run_stages(con, AFTER, bound, skipped)
+        else:
+            with partitioned(con, bound, skipped, plan):
+                _run_stages(con, AFTER, bound, skipped)
     finally:
         drop_scratch_tables(con)
     fit_money(con)
+
+
+def _run_stages(
+    con: duckdb.DuckDBPyConnection,
+    stages: tuple[str, ...],
+    bound: dict[str, object],
+    skipped: tuple[str, ...],
+) -> None:
+    for stage in stages:
+        if stage not in skipped:
+            run_statements(con, load_sql("recon.findings", stage), bound)
 
 
 def fit_money(con: duckdb.DuckDBPyConnection) -> None:

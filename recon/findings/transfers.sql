@@ -12,15 +12,6 @@
 -- "booked" = a POSTED debit leg no later posting reverses; the `_all` figures include
 -- debits counted as duplicates, the others leave them out.
 
--- A request told TIMEOUT or FAILED may carry no txn_ref although the core posted it: it
--- belongs to the transfer its ledger legs name through request_id.
-CREATE OR REPLACE TABLE _fb_request_txn AS
-SELECT c.request_id, min(l.txn_ref) AS txn_ref
-FROM channel AS c
-JOIN ledger AS l ON l.request_id = c.request_id
-WHERE c.txn_ref IS NULL
-GROUP BY c.request_id;
-
 CREATE OR REPLACE TABLE _fb_ledger_txn AS
 WITH legs AS (
     SELECT l.txn_ref, l.posted_at, l.direction, l.status, l.amount, l.account_id,

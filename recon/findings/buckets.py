@@ -1,0 +1,142 @@
+"""Partitioned execution of the per-transfer checks: cut the day into buckets, run each alone.
+
+A day whose working tables do not fit the memory limit spills, and then every pass over a
+source reads it back from disk (docs/benchmarks.md, issue 11). Here the columns the
+per-transfer checks read are written once, cut by bucket = hash(txn_ref) % buckets, as
+Parquet in an exchange folder; each bucket is then checked on its own (bucket_run.py), one
+after another in this process or side by side on a cluster's workers (recon/cluster.py),
+and the buckets' outputs are read back for the checks that look across transfers.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from recon.findings.bucket_run import OUTPUTS, SOURCES, BucketJob, run_bucket
+from recon.sql import load_sql, run_statements
+
+Executor = Callable[[Sequence[BucketJob]], Sequence[dict[str, str]]]
+Progress = Callable[[str], None]
+
+# Bytes a row of the working tables takes while a bucket is checked: its input columns,
+# its share of the per-source facts and of `_fb_txn` (measured: 4.4 GB of working tables
+# for the 37.8M rows of a 10M-transfer day; the facts add about as much again).
+BYTES_PER_ROW = 250
+
+
+@dataclass(frozen=True)
+class BucketPlan:
+    """How many buckets, who runs them (None: one after another here), and where the
+    exchange folder goes (None: a temporary folder beside the working database's spill)."""
+
+    buckets: int
+    executor: Executor | None = None
+    exchange_root: str | None = None
+    memory_limit: str = "1GB"
+    threads: int = 1
+    progress: Progress | None = None
+
+
+def buckets_for(rows: int, memory_limit: str) -> int:
+    """Enough buckets that one bucket's rows fit the memory limit; 1 when the day fits."""
+    limit = limit_bytes(memory_limit)
+    return max(1, math.ceil(rows * BYTES_PER_ROW / limit))
+
+
+_UNITS = {
+    "B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3, "TB": 1000**4,
+    "KIB": 1024, "MIB": 1024**2, "GIB": 1024**3, "TIB": 1024**4,
+}  # fmt: skip
+
+
+def limit_bytes(memory_limit: str) -> int:
+    """`2000MB`, `1.5GB`, `1GiB` in bytes, as DuckDB reads them."""
+    match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*", memory_limit)
+    unit = (match.group(2).upper() or "B") if match else ""
+    if not match or unit not in _UNITS:
+        raise ValueError(f"memory_limit {memory_limit!r} is not a size such as 2GB")
+    return int(float(match.group(1)) * _UNITS[unit])
+
+
+@contextmanager
+def partitioned(
+    con: duckdb.DuckDBPyConnection,
+    bound: dict[str, object],
+    skipped: tuple[str, ...],
+    plan: BucketPlan,
+) -> Iterator[None]:
+    """Run the per-transfer stages bucket by bucket; inside the block `_fb_txn` (a view over
+    the buckets' outputs), `_fb_found` and `evaluated_txn_refs` stand as a whole-day run
+    leaves them. The exchange folder is removed on the way out, also after a failure."""
+    exchange = Path(tempfile.mkdtemp(prefix="recon-buckets-", dir=_exchange_root(con, plan)))
+    try:
+        _export(con, exchange, plan.buckets)
+        jobs = [
+            BucketJob(
+                exchange=str(exchange),
+                bucket=bucket,
+                bindings=bound,
+                skipped_stages=skipped,
+                memory_limit=plan.memory_limit,
+                threads=plan.threads,
+                spill_dir=str(exchange / "spill"),
+            )
+            for bucket in range(plan.buckets)
+        ]
+        outputs = (plan.executor or _serial(plan.progress))(jobs)
+        _gather(con, outputs)
+        yield
+    finally:
+        con.execute("DROP VIEW IF EXISTS _fb_txn")
+        shutil.rmtree(exchange, ignore_errors=True)
+
+
+def _exchange_root(con: duckdb.DuckDBPyConnection, plan: BucketPlan) -> str | None:
+    if plan.exchange_root:
+        Path(plan.exchange_root).mkdir(parents=True, exist_ok=True)
+        return plan.exchange_root
+    row = con.execute(load_sql("recon", "spill_folder")).fetchone()
+    folder = Path(str(row[0])) if row and row[0] else None
+    # DuckDB's default spill folder is made only once it spills: then the system's temp
+    return str(folder) if folder is not None and folder.is_dir() else None
+
+
+def _export(con: duckdb.DuckDBPyConnection, exchange: Path, buckets: int) -> None:
+    places: dict[str, object] = {"buckets": buckets}
+    for source in SOURCES:
+        places[f"{source}_dir"] = str(exchange / source)
+        places[f"{source}_empty"] = str(exchange / f"{source}.empty.parquet")
+    for table in ("reversed", "dup", "request_txn"):
+        places[f"{table}_file"] = str(exchange / f"_fb_{table}.parquet")
+    run_statements(con, load_sql("recon.findings", "bucket_inputs"), places)
+
+
+def _serial(progress: Progress | None) -> Executor:
+    def run(jobs: Sequence[BucketJob]) -> list[dict[str, str]]:
+        done = []
+        for job in jobs:
+            if progress:
+                progress(f"find: bucket {job.bucket + 1} of {len(jobs)}")
+            done.append(run_bucket(job))
+        return done
+
+    return run
+
+
+def _gather(con: duckdb.DuckDBPyConnection, outputs: Sequence[dict[str, str]]) -> None:
+    files = {table: [out[table] for out in outputs] for table in OUTPUTS}
+    con.execute("SET VARIABLE recon_bucket_txn = $files", {"files": files["_fb_txn"]})
+    run_statements(
+        con,
+        load_sql("recon.findings", "bucket_gather"),
+        {"found": files["_fb_found"], "evaluated": files["evaluated_txn_refs"]},
+    )
