@@ -21,6 +21,7 @@ from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from recon.compensation_rules import PolicyRule, parse_policies
 from recon.errors import ConfigError
 
 SOURCES = ("ledger", "channel", "gateway", "invoices")
@@ -46,6 +47,8 @@ class CompensationPolicy:
     day_basis: int = 365
     min_days: int = 1
     refund_gateway_fee: bool = True
+    # `[[compensation.policies]]` (recon/compensation_rules.py); none: the default above
+    policies: tuple[PolicyRule, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -245,7 +248,7 @@ def config_from_mapping(
                 {name: _source(name, spec) for name, spec in dict(data["sources"]).items()}
             )
         if "compensation" in data:
-            kw["compensation"] = _table(CompensationPolicy, "compensation", data["compensation"])
+            kw["compensation"] = _compensation(data["compensation"])
         if "sla" in data:
             kw["sla"] = _table(SlaPolicy, "sla", data["sla"])
         if "privacy" in data:
@@ -335,6 +338,13 @@ def _table(cls: type, name: str, spec: Any) -> Any:
         else:
             values[key] = _non_negative_int(f"{name}.{key}", value)
     return cls(**values)
+
+
+def _compensation(spec: Any) -> CompensationPolicy:
+    """`[compensation]`: the default policy's keys, and `[[compensation.policies]]`."""
+    spec = dict(spec)
+    policies = parse_policies(spec.pop("policies")) if "policies" in spec else ()
+    return replace(_table(CompensationPolicy, "compensation", spec), policies=policies)
 
 
 _MONEY_MAX = Decimal("9999999999999999.99")  # DECIMAL(18, 2), the store's money

@@ -122,6 +122,7 @@ def skipped_types(ingested: IngestResult) -> tuple[str, ...]:
 
 def find_breaks(con: duckdb.DuckDBPyConnection, params: DetectionParams) -> None:
     findings.find_breaks(con, params)
+    remedies.apply_policies(con, params)  # [[compensation.policies]], if any
 
 
 def propose_remedies(con: duckdb.DuckDBPyConnection) -> None:

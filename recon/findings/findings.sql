@@ -217,3 +217,9 @@ JOIN interest AS i ON i.finding_key = f.finding_key
 LEFT JOIN evidence AS e ON e.finding_key = f.finding_key
 LEFT JOIN account_customer AS ac ON ac.account_id = f.account_id
 ORDER BY f.type, f.subtype, f.txn_ref, f.finding_key;
+
+-- What compensation policies other than the default need of each finding (recon/remedies/
+-- policies.py): the money it holds of the customer's and since when. Kept past the scratch tables.
+CREATE OR REPLACE TABLE compensation_basis AS
+SELECT finding_key, comp_basis AS held_amount, comp_from AS held_since
+FROM _fb_complete;

@@ -45,5 +45,7 @@ CORRECTION_COLUMNS = (
 )
 
 COMPENSATION_COLUMNS = ("customer_id", "currency", "compensation", "exception_ids")
+# after those, under [[compensation.policies]] (one row per exception and policy)
+COMPENSATION_LINE_COLUMNS = ("policy", "days", "basis")
 
 QUARANTINE_COLUMNS = ("source", "file", "line", "column", "value", "reason")

@@ -18,9 +18,11 @@ from recon.privacy import ID_COLUMNS
 from recon.publish.cases import create_cases_view, install_macros
 from recon.publish.columns import (
     COMPENSATION_COLUMNS,
+    COMPENSATION_LINE_COLUMNS,
     CORRECTION_COLUMNS,
     QUARANTINE_COLUMNS,
 )
+from recon.remedies.compensation import explained
 from recon.sql import load_sql
 
 
@@ -48,6 +50,14 @@ def write_corrections(out_dir: Path, con: duckdb.DuckDBPyConnection, *, mask: bo
 def write_compensation(
     out_dir: Path, con: duckdb.DuckDBPyConnection, *, mask: bool = False
 ) -> Path:
+    """compensation.csv: per customer and currency, or under `[[compensation.policies]]` one
+    row per exception and policy with its `policy`, `days` and `basis` (the contract's
+    columns first, so a customer's rows still add up to what they are owed)."""
+    if table_columns(con, "compensation_explained") and explained(con):
+        sql = load_sql("recon.publish", "compensation_lines_csv")
+        columns = (*COMPENSATION_COLUMNS, *COMPENSATION_LINE_COLUMNS)
+        path = out_dir / "compensation.csv"
+        return _copy_or_header(con, "compensation_explained", columns, path, sql, {"mask": mask})
     ids_type = table_columns(con, "compensation").get("exception_ids", "VARCHAR")
     ids = (
         "array_to_string(exception_ids, ';')"

@@ -1,5 +1,6 @@
 -- Inside the run's write transaction, after the remedies: what this run suggests, from its
--- `corrections` (balanced legs) and the compensation of its `exceptions`, for the
+-- `corrections` (balanced legs) and the compensation of its `exceptions` (explained line by
+-- line under [[compensation.policies]]: compensation_explained), for the
 -- exceptions it saw itself (last_seen_run). An exception of another day keeps what its own
 -- run computed: this run lacks its transfer's rows, so would see no counterparty.
 CREATE OR REPLACE TEMP TABLE _sg_now AS
@@ -64,11 +65,11 @@ UNION ALL
 SELECT 'CP-' || replace(exception_id, 'EX-', ''),
        exception_id,
        'COMPENSATION',
-       'INTEREST',
+       CASE WHEN x.exception_id IS NULL THEN 'INTEREST' ELSE 'POLICIES' END,
        compensation::DECIMAL(18, 2),
        currency,
        customer_id,
-       json_object(
+       CASE WHEN x.exception_id IS NULL THEN json_object(
            'finding', type || '/' || subtype,
            'txn_ref', txn_ref,
            'customer_id', customer_id,
@@ -82,5 +83,23 @@ SELECT 'CP-' || replace(exception_id, 'EX-', ''),
                || CASE WHEN subtype = 'GATEWAY_DOUBLE_CHARGE'
                        THEN ', and the extra charge''s gateway fee' ELSE '' END
        )
+       -- under [[compensation.policies]]: each policy's line (recon/remedies/policies.py)
+       ELSE json_object(
+           'finding', type || '/' || subtype,
+           'txn_ref', txn_ref,
+           'customer_id', customer_id,
+           'held_amount', amount::VARCHAR,
+           'cutoff', $cutoff::VARCHAR,
+           'basis', x.basis,
+           'lines', x.lines
+       ) END
 FROM seen
+LEFT JOIN (
+    SELECT exception_ids AS exception_id,
+           string_agg(policy || ': ' || basis, '; ' ORDER BY position) AS basis,
+           to_json(list({'policy': policy, 'days': days, 'basis': basis,
+                         'amount': compensation::VARCHAR} ORDER BY position)) AS lines
+    FROM compensation_explained
+    GROUP BY exception_ids
+) AS x USING (exception_id)
 WHERE compensation > 0 AND currency IS NOT NULL;
