@@ -37,6 +37,9 @@ class SourceConfig:
     delimiter: str | None = None  # of a CSV file; None: taken from its header line
     # the extract's column name -> our column name
     columns: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # a provider's own file format (docs/formats.md) and its checked options (FormatOptions)
+    format: str | None = None
+    format_options: Any = None
 
 
 @dataclass(frozen=True)
@@ -145,6 +148,8 @@ class Config:
             ),
             delimiter=(own.delimiter if own and own.delimiter else self.delimiter),
             columns=own.columns if own else MappingProxyType({}),
+            format=own.format if own else None,
+            format_options=own.format_options if own else None,
         )
 
     @property
@@ -305,9 +310,16 @@ def _source(name: str, spec: Any) -> SourceConfig:
     if name not in SOURCES:
         raise ConfigError(f"[sources.{name}]: unknown source (known: {', '.join(SOURCES)})")
     spec = dict(spec)
+    if "format" in spec:
+        from recon.ingest.formats.config import format_source  # formats import config's errors
+
+        return format_source(name, spec)
     unknown = set(spec) - {"encoding", "thousands_separator", "delimiter", "columns"}
     if unknown:
-        raise ConfigError(f"[sources.{name}]: unknown key(s) {sorted(unknown)}")
+        raise ConfigError(
+            f"[sources.{name}]: unknown key(s) {sorted(unknown)} (provider-file options such as"
+            ' skip_rows need `format`, e.g. format = "generic"; see `recon formats`)'
+        )
     columns = {str(k): str(v) for k, v in dict(spec.get("columns", {})).items()}
     return SourceConfig(
         encoding=str(spec["encoding"]) if "encoding" in spec else "",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from fnmatch import fnmatch
 from pathlib import Path
 
 from recon.errors import IncompleteDeliveryError, MissingExtractError
@@ -10,20 +11,48 @@ from recon.errors import IncompleteDeliveryError, MissingExtractError
 FORMATS = {".csv": "csv", ".parquet": "parquet", ".jsonl": "jsonl"}
 
 
-def extract_files(data_dir: Path, source: str, *, required: bool) -> list[Path]:
+def extract_files(
+    data_dir: Path,
+    source: str,
+    *,
+    required: bool,
+    suffixes: tuple[str, ...] | None = None,
+    pattern: str | None = None,
+) -> list[Path]:
     """The files of `source` (`<source>*.csv|.parquet|.jsonl`) in name order.
 
     Name order is the contract's file order: it decides which of two conflicting rows with
     the same key is kept. Sidecars (`ledger.csv.control.json`) and other suffixes are not
     extracts. Matching ignores case, so `Ledger.CSV` is found too.
+
+    A source in a provider's format (docs/formats.md) is read from that format's `suffixes`
+    and named by `pattern` (a glob, default `<source>*`); provider file names carry dates
+    (`tradebill_2021-01-28.csv`), so they are not taken for numbered parts.
     """
-    found = sorted(
-        (p for p in Path(data_dir).iterdir() if p.is_file() and belongs_to(p.name, source)),
-        key=lambda p: p.name,
-    )
+    if suffixes is None:
+        found = sorted(
+            (p for p in Path(data_dir).iterdir() if p.is_file() and belongs_to(p.name, source)),
+            key=lambda p: p.name,
+        )
+        expected = [f"{source}*{ext}" for ext in FORMATS]
+    else:
+        glob = (pattern or f"{source}*").lower()
+        found = sorted(
+            (
+                p
+                for p in Path(data_dir).iterdir()
+                if p.is_file()
+                and fnmatch(p.name.lower(), glob)
+                and p.suffix.lower() in suffixes
+                and not p.name.lower().endswith(SIDECAR)
+            ),
+            key=lambda p: p.name,
+        )
+        expected = [f"{pattern or source + '*'} ({'|'.join(suffixes)})"]
     if required and not found:
-        raise MissingExtractError(source, data_dir, [f"{source}*{ext}" for ext in FORMATS])
-    check_parts(found)
+        raise MissingExtractError(source, data_dir, expected)
+    if suffixes is None:
+        check_parts(found)
     return found
 
 

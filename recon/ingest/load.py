@@ -25,6 +25,7 @@ from recon.ingest.columns import check_mapping
 from recon.ingest.control import check_control_totals, read_control_totals
 from recon.ingest.csv_reader import encoding_advice, read_csv
 from recon.ingest.files import check_sidecars, extract_files, file_format
+from recon.ingest.formats.ingest import Placement, format_files, place_origins, read_provider_file
 from recon.ingest.jsonl_reader import jsonl_rows
 from recon.ingest.parquet_reader import parquet_rows
 from recon.ingest.raw import MalformedRow
@@ -74,7 +75,12 @@ def load_extracts(
     say = progress or _quiet
     data_dir = Path(data_dir)
     check_sidecars(data_dir, SOURCES)
-    plan = {s: extract_files(data_dir, s, required=s in REQUIRED_SOURCES) for s in SOURCES}
+    plan = {
+        s: extract_files(
+            data_dir, s, required=s in REQUIRED_SOURCES, **format_files(config.source(s))
+        )
+        for s in SOURCES
+    }
     for source in SOURCES:
         check_mapping(source_rules(source), config.source(source).columns)
     _create_tables(con, [path for paths in plan.values() for path in paths])
@@ -138,8 +144,16 @@ def _load_source(
         config.timezone, settings.thousands_separator, config.currency_aliases, window
     )
     malformed: list[tuple[MalformedRow, ...]] = []
+    placements: list[Placement] = []
     for number, path in enumerate(paths):
         say(f"{source}: reading {path.name} ({number + 1} of {len(paths)})")
+        if settings.format:  # a provider's own file (docs/formats.md)
+            read = read_provider_file(
+                con, rules, path, file_no=number, settings=settings, parsing=parsing, tmp=tmp
+            )
+            malformed.append(read.malformed)
+            placements.append(read.placement)
+            continue
         malformed.append(_read_file(con, rules, path, number, settings, parsing, tmp, scans[path]))
     say(f"{source}: finding duplicates")
     per_file = find_duplicates(con, rules)
@@ -154,14 +168,15 @@ def _load_source(
         expected = read_control_totals(path, settings.thousands_separator)
         if expected is not None:
             check_control_totals(path, expected, rows, total)
-        check_not_cut_short(path, broken_rows, scans[path].result().lines)
+        if not settings.format:  # a provider format's reader accounts for its own lines
+            check_not_cut_short(path, broken_rows, scans[path].result().lines)
         if abs(total) > AmountOverflowError.LIMIT:  # each amount fits, their sum need not
             raise AmountOverflowError(str(path), "amount sum", total)
         files.append(
             InputFile(
                 source=source,
                 path=str(path),
-                format=file_format(path.name) or "",
+                format=settings.format or file_format(path.name) or "",
                 sha256=scans[path].result().sha256,
                 rows=rows,
                 amount_sum=total,
@@ -174,6 +189,8 @@ def _load_source(
     settle(con, rules, source_checks(rules, window=window))
     for path, broken_rows in zip(paths, malformed, strict=True):
         _quarantine_malformed(con, source, str(path), broken_rows)
+    for placement in placements:
+        place_origins(con, rules, placement)
     valid = con.sql(f"SELECT count(*) FROM {quote_ident(source)}").fetchall()[0][0]
     return _Loaded(SourceCounts(read, valid, bad, duplicates), tuple(files))
 

@@ -27,6 +27,7 @@ class ProviderReject:
 
     origin: str
     reason: str  # e.g. "id mangled by a spreadsheet (scientific notation): 4.00934E+27"
+    text: str = ""  # the line / element as the provider wrote it (quarantine's value)
 
 
 @dataclass(frozen=True)

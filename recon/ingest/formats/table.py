@@ -100,12 +100,12 @@ def read_table(path: Path, options: FormatOptions, layout: Layout) -> ProviderEx
     for line, row in sections.rows:
         origin = grid.origin(line)
         if _FIELD_COUNT in row:
-            rejects.append(ProviderReject(origin, f"malformed row: {row[_FIELD_COUNT]}"))
+            rejects.append(ProviderReject(origin, f"malformed row: {row[_FIELD_COUNT]}", line.text))
             continue
         try:
             fields = canonical(layout.fields(row, options), options)
         except Reject as why:
-            rejects.append(ProviderReject(origin, str(why)))
+            rejects.append(ProviderReject(origin, str(why), line.text))
             continue
         records.append(ProviderRecord(origin, MappingProxyType(fields)))
     return ProviderExtract(
