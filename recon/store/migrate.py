@@ -15,7 +15,7 @@ from recon.errors import StoreError
 from recon.sql import load_sql, run_statements
 from recon.store import audit
 
-CURRENT_VERSION = 5
+CURRENT_VERSION = 6
 
 Step = tuple[str, str] | Callable[[duckdb.DuckDBPyConnection], None]
 
@@ -29,6 +29,8 @@ _STEPS: dict[int, tuple[Step, ...]] = {
     4: (("recon.store", "team_v4"),),
     # maker-checker: proposed corrections and compensation, their decisions, alerts
     5: (("recon.store", "proposals_v5"),),
+    # after an incident: customers' notices and the regulator's report versions (issue 16)
+    6: (("recon.store", "notices_v6"),),
 }
 
 

@@ -19,8 +19,8 @@ from recon.store.migrate import CURRENT_VERSION
 from recon.store.pg.connection import SCHEMA, WRITE_LOCK, pg_connect, schema_version
 
 # version reached -> the script (in recon.store.pg) that takes a store there from the one
-# before. A new store goes straight to 5: no PostgreSQL store older than that exists.
-STEPS: dict[int, str] = {CURRENT_VERSION: f"schema_v{CURRENT_VERSION}"}
+# before. A new store starts at 5: no PostgreSQL store older than that exists.
+STEPS: dict[int, str] = {5: "schema_v5", 6: "schema_v6"}
 
 
 @dataclass(frozen=True)
