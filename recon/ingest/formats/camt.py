@@ -19,6 +19,7 @@ from xml.etree.ElementTree import Element
 from recon.errors import ConfigError
 from recon.ingest.formats.camt_totals import Entry, batch_control, statement_controls
 from recon.ingest.formats.extract import ControlTotal, ProviderExtract, ProviderRecord
+from recon.ingest.formats.fill import with_constants
 from recon.ingest.formats.iso20022 import (
     amount,
     child,
@@ -87,8 +88,12 @@ def read_camt(path: Path, options: FormatOptions, message: str, fmt: str) -> Pro
             controls.extend(control)
             accounted += 1 + (len(units) if len(units) > 1 else 0)
             for unit in units:
-                fields = _fields(unit, account, options.source, statuses)
-                records.append(ProviderRecord(origin=unit.origin, fields=fields))
+                fields = _fields(unit, account, options, statuses)
+                records.append(
+                    ProviderRecord(
+                        origin=unit.origin, fields=with_constants(fields, options.constants)
+                    )
+                )
         controls.extend(statement_controls(report_path, report, entries))
     return ProviderExtract(
         source=options.source,
@@ -135,15 +140,19 @@ def _units(
     return [_Unit(origin=entry_path, record_id=entry_id, entry=entry, tx=only)], []
 
 
-def _fields(unit: _Unit, account: str, source: str, statuses: Mapping[str, str]) -> dict[str, str]:
-    entry, tx = unit.entry, unit.tx
+def _fields(
+    unit: _Unit, account: str, options: FormatOptions, statuses: Mapping[str, str]
+) -> dict[str, str]:
+    entry, tx, source, offset = unit.entry, unit.tx, options.source, options.utc_offset
     amount_element = _tx_amount(tx) if unit.itemised and tx is not None else child(entry, "Amt")
     indicator = (text(tx, "CdtDbtInd") if unit.itemised else "") or text(entry, "CdtDbtInd")
     status_code = code(entry, "Sts")
     status = statuses.get(status_code, status_code)
     if text(entry, "RvslInd") == "true" and source == "gateway" and status == "SUCCESS":
         status = "REFUNDED"  # a reversal returns money after a payment
-    booked_at = date_time(child(entry, "BookgDt")) or date_time(child(entry, "ValDt"))
+    booked_at = date_time(child(entry, "BookgDt"), offset) or date_time(
+        child(entry, "ValDt"), offset
+    )
     common = {
         "txn_ref": _txn_ref(entry, tx) or unit.record_id,
         "amount": _text_of(amount_element),

@@ -35,6 +35,7 @@ _WHY_NOT = {
 }
 _AMOUNT = re.compile(r"\d{1,18}(\.\d{1,5})?")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_HAS_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 
 
 def local(tag: str) -> str:
@@ -76,14 +77,20 @@ def amount(text_value: str) -> Decimal | None:
     return Decimal(text_value) if _AMOUNT.fullmatch(text_value) else None
 
 
-def date_time(element: Element | None) -> str:
+def date_time(element: Element | None, utc_offset: str = "") -> str:
     """A `<BookgDt>`-like choice as our timestamp text: `DtTm` as it is, a `Dt` alone as the
-    start of that day (no offset: the source's configured time zone applies)."""
+    start of that day. `utc_offset` is written after a time without one (without it, the
+    source's configured time zone applies)."""
     stamp = text(element, "DtTm")
     if stamp:
-        return stamp
+        return with_offset(stamp, utc_offset)
     day = text(element, "Dt")
-    return f"{day}T00:00:00" if _DATE.fullmatch(day) else day
+    return f"{day}T00:00:00{utc_offset}" if _DATE.fullmatch(day) else day
+
+
+def with_offset(stamp: str, utc_offset: str) -> str:
+    """An ISO date-time with `utc_offset` written after it when it has none of its own."""
+    return stamp if not stamp or _HAS_OFFSET.search(stamp) else stamp + utc_offset
 
 
 def message_type(root: Element) -> str:

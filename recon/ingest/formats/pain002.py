@@ -17,7 +17,16 @@ from xml.etree.ElementTree import Element
 
 from recon.errors import ConfigError
 from recon.ingest.formats.extract import ProviderExtract, ProviderRecord, ProviderReject
-from recon.ingest.formats.iso20022 import child, children, code, local, require_message, text
+from recon.ingest.formats.fill import with_constants
+from recon.ingest.formats.iso20022 import (
+    child,
+    children,
+    code,
+    local,
+    require_message,
+    text,
+    with_offset,
+)
 from recon.ingest.formats.options import FormatOptions
 from recon.ingest.formats.pain002_totals import Status, status_controls
 from recon.ingest.formats.spec import Format
@@ -71,7 +80,8 @@ def read_pain002(path: Path, options: FormatOptions) -> ProviderExtract:
             if reason:
                 rejects.append(ProviderReject(origin=tx_path, reason=reason))
                 continue
-            fields = _fields(tx, header, statuses.get(status_code, status_code))
+            fields = _fields(tx, header, statuses.get(status_code, status_code), options)
+            fields = with_constants(fields, options.constants)
             records.append(ProviderRecord(origin=tx_path, fields=fields))
         if is_block:
             controls += status_controls(block_path, block, in_block)
@@ -110,7 +120,9 @@ def _refused(tx: Element) -> str:
     return ""
 
 
-def _fields(tx: Element, header: Mapping[str, str], status: str) -> dict[str, str]:
+def _fields(
+    tx: Element, header: Mapping[str, str], status: str, options: FormatOptions
+) -> dict[str, str]:
     element = _amount(tx)
     instruction = text(tx, "StsId") or text(tx, "OrgnlInstrId") or _txn_ref(tx)
     return {
@@ -120,7 +132,7 @@ def _fields(tx: Element, header: Mapping[str, str], status: str) -> dict[str, st
         "currency": element.get("Ccy", "") if element is not None else "",
         "fee": "0.00",
         "status": status,
-        "gateway_at": text(tx, "AccptncDtTm") or header["at"],
+        "gateway_at": with_offset(text(tx, "AccptncDtTm") or header["at"], options.utc_offset),
     }
 
 

@@ -260,3 +260,17 @@ def test_an_intraday_report_is_refused_with_the_messages_recon_reads(tmp_path: P
 def test_a_statement_feeds_only_the_ledger_or_the_gateway(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="feeds the ledger or gateway source, not channel"):
         read(tmp_path, two_entries(), source="channel")
+
+
+def test_utc_offset_is_written_after_a_booking_date(tmp_path: Path) -> None:
+    extract = read(tmp_path, statement(entry()), utc_offset="+01:00")
+    assert extract.records[0].fields["gateway_at"] == "2024-03-15T00:00:00+01:00"
+
+
+def test_constants_fill_what_the_file_leaves_empty(tmp_path: Path) -> None:
+    xml = statement(entry()).replace(' Ccy="EUR"', "")
+    extract = read(tmp_path, xml, constants={"currency": "CHF", "amount": "1.00"})
+    assert (extract.records[0].fields["currency"], extract.records[0].fields["amount"]) == (
+        "CHF",
+        "50.00",
+    )
