@@ -22,7 +22,14 @@ from recon.ingest.formats.options import FormatOptions
 from recon.ingest.formats.spec import Format, Reader
 
 # one module per format, each defining FORMAT (or FORMATS, a tuple, for a family)
-_MODULES: tuple[str, ...] = ("wechatpay", "camt", "pain002")
+_MODULES: tuple[str, ...] = (
+    "camt",
+    "cnbills",
+    "generic",
+    "pain002",
+    "unionpay",
+    "wechatpay",
+)
 
 
 def _registry() -> dict[str, Format]:
