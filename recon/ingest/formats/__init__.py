@@ -23,6 +23,7 @@ from recon.ingest.formats.spec import Format, Reader
 
 # one module per format, each defining FORMAT (or FORMATS, a tuple, for a family)
 _MODULES: tuple[str, ...] = (
+    "adyen",
     "camt",
     "cnbills",
     "generic",
