@@ -163,6 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _command_groups() -> list[Any]:
     """The other command groups, each registered by the module that owns it."""
+    from recon.ingest.formats.cli import register as formats
     from recon.sample.cli import register as generate
     from recon.store.audit_cli import register as audit
     from recon.store.commands import register as exceptions
@@ -171,7 +172,7 @@ def _command_groups() -> list[Any]:
     from recon.store.users_cli import register as users
     from recon.web.cli import register as serve
 
-    groups = [exceptions, proposals, users, audit, store, generate, serve]
+    groups = [exceptions, proposals, users, audit, store, generate, serve, formats]
     try:
         from flows.cli import register as flows
     except ModuleNotFoundError as err:  # flows/ ships beside recon/; absent in a bare install
