@@ -1,8 +1,8 @@
 """A small Adyen Settlement details report written from Adyen's documented columns
 (docs/formats.md, "adyen-settlement-detail"): one payout batch, checkable by hand.
 
-Batch 42, EUR: three payments settled, one partly refunded, the batch's transaction fees,
-and the payout. Nets: 99.66 + 246.25 + 40.37 - 50.10 - 1.25 = 334.93 paid out.
+Batch 42, EUR: four payments settled, one partly refunded, the batch's transaction fees,
+and the payout. Nets: 99.66 + 246.25 + 40.37 + 74.10 - 50.10 - 1.25 = 409.03 paid out.
 """
 
 from __future__ import annotations
@@ -59,13 +59,16 @@ def batch_42() -> list[list[str]]:
         line("Settled", psp="8815000000000003", ref="T102", modification="8825000000000003",
              created="2024-03-15 10:10:00", gross_credit="40.50", net_credit="40.37",
              markup="0.0405", scheme="0.0100", interchange="0.0810"),  # 40.3685 -> 40.37
+        line("Settled", psp="8815000000000005", ref="T103", modification="8825000000000005",
+             created="2024-03-15 10:15:00", gross_credit="75.00", net_credit="74.10",
+             commission="0.9000"),
         line("Refunded", psp="8815000000000002", ref="T101", modification="8835000000000004",
              created="2024-03-15 11:00:00", gross_debit="50.00", net_debit="50.10",
              commission="0.1000"),
         line("Fee", modification="Transaction Fees March", created="2024-03-15 23:00:00",
              net_debit="1.25"),
         line("MerchantPayout", modification="TX3456789012XT", created="2024-03-15 23:30:00",
-             net_debit="334.93"),
+             net_debit="409.03"),
     ]  # fmt: skip
 
 

@@ -34,7 +34,7 @@ def test_payment_lines_are_gateway_records(tmp_path: Path) -> None:
             "gateway_at": "2024-03-15 10:00:00+01:00",
         }
     ]
-    assert [r.origin for r in extract.records] == ["line 2", "line 3", "line 4", "line 5"]
+    assert [r.origin for r in extract.records] == [f"line {n}" for n in range(2, 7)]
 
 
 def test_a_refund_is_its_own_record_linked_to_its_payment(tmp_path: Path) -> None:
@@ -51,26 +51,26 @@ def test_the_fee_is_what_the_line_withholds(tmp_path: Path) -> None:
     """Fee columns with four decimals (0.0405 + 0.0100 + 0.0810) net 40.50 to 40.3685, which
     rounds half-up to 40.37: the fee is 0.13, what the money shows."""
     fees = [r.fields["fee"] for r in read(write_report(tmp_path / "gateway.csv")).records]
-    assert fees == ["0.34", "3.75", "0.13", "0.10"]
+    assert fees == ["0.34", "3.75", "0.13", "0.90", "0.10"]
 
 
 def test_every_line_is_accounted_for(tmp_path: Path) -> None:
     extract = read(write_report(tmp_path / "gateway.csv"))
-    # header, four payment lines, the fee booking and the payout
-    assert (len(extract.records), len(extract.rejects), extract.accounted) == (4, 0, 7)
+    # header, five payment lines, the fee booking and the payout
+    assert (len(extract.records), len(extract.rejects), extract.accounted) == (5, 0, 8)
 
 
 def test_the_payout_agrees_with_the_batch(tmp_path: Path) -> None:
     [control] = read(write_report(tmp_path / "gateway.csv")).controls
     assert control.name.startswith("batch 42 EUR: MerchantPayout")
-    assert (control.expected, control.actual) == (Decimal("334.93"), Decimal("334.93"))
+    assert (control.expected, control.actual) == (Decimal("409.03"), Decimal("409.03"))
 
 
 def test_a_payout_that_disagrees_names_both_figures(tmp_path: Path) -> None:
     rows = batch_42()
-    rows[-1] = line("MerchantPayout", modification="TX1", net_debit="335.93")
+    rows[-1] = line("MerchantPayout", modification="TX1", net_debit="410.03")
     [control] = read(write_report(tmp_path / "gateway.csv", rows)).controls
-    assert (control.expected, control.actual) == (Decimal("335.93"), Decimal("334.93"))
+    assert (control.expected, control.actual) == (Decimal("410.03"), Decimal("409.03"))
 
 
 def test_a_lost_payment_line_shows_in_the_payout(tmp_path: Path) -> None:
@@ -128,7 +128,7 @@ def test_a_chargeback_reversal_is_a_booking_unless_the_status_map_names_it(tmp_p
              modification="8845000000000005", gross_credit="40.50", net_credit="40.50")
     )  # fmt: skip
     path = write_report(tmp_path / "gateway.csv", rows)
-    assert len(read(path).records) == 4
+    assert len(read(path).records) == 5
     mapped = read(path, status_map={"ChargebackReversed": "SUCCESS"}).records
     assert mapped[-1].fields["gateway_ref"] == "8845000000000005"
 
