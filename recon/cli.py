@@ -97,6 +97,27 @@ CONFIG_OPTIONS = (
     ),
     ConfigOption("--threads", "threads", int, "DuckDB threads (default: all cores)"),
     ConfigOption(
+        "--buckets",
+        "buckets",
+        int,
+        "check the transfers in this many buckets, one at a time or on a cluster"
+        " (default: as many as the memory limit needs, 1 while the day fits)",
+    ),
+    ConfigOption(
+        "--cluster",
+        "cluster",
+        str,
+        "run the buckets on a Dask cluster: local, local:N (N workers here) or"
+        " tcp://scheduler:8786 (docs/scale.md)",
+    ),
+    ConfigOption(
+        "--cluster-storage",
+        "cluster_storage",
+        str,
+        "a folder every cluster worker sees, for the buckets' files (default: a temporary"
+        " folder here, enough for local clusters)",
+    ),
+    ConfigOption(
         "--store",
         "store",
         str,
@@ -192,6 +213,7 @@ def _run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     if not args.data_dir.is_dir():
         raise ReconError(f"--data-dir {args.data_dir} is not a folder")
+    executor, workers = _cluster(config.cluster, debug=args.debug)
     with progress_display(enabled=not args.quiet) as say:
         result = run_reconciliation(
             args.data_dir,
@@ -200,6 +222,8 @@ def _run(args: argparse.Namespace) -> int:
             store_path=Path(config.store),
             actor=_actor(args.actor),
             progress=say,
+            executor=executor,
+            workers=workers,
         )
     if result.error:
         print(
@@ -212,6 +236,18 @@ def _run(args: argparse.Namespace) -> int:
             f"run {result.run_id}: {_outcome_line(result.summary.outcome)}; outputs in {args.out}"
         )
     return int(result.exit_code)
+
+
+def _cluster(value: str | None, *, debug: bool) -> tuple[Any, int]:
+    """The executor that runs the buckets on `value`'s Dask cluster (None: in this process)."""
+    if value is None:
+        return None, 1
+    from flows.prefect_settings import apply_prefect_settings
+
+    apply_prefect_settings(quiet_console=not debug)  # before Prefect is imported
+    from flows.cluster import cluster_executor
+
+    return cluster_executor(value)
 
 
 def _actor(given: str | None) -> str:

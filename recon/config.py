@@ -128,6 +128,12 @@ class Config:
     password_file: str | None = None
     memory_limit: str | None = None
     threads: int | None = None
+    # the per-transfer checks in this many buckets (None: as many as the memory needs)
+    buckets: int | None = None
+    # run the buckets on a Dask cluster: local, local:N or the scheduler's tcp:// address
+    cluster: str | None = None
+    # a folder every cluster worker sees, for the buckets' inputs and outputs
+    cluster_storage: str | None = None
     landing: str = "landing/{date}"
     pull_deadline_minutes: int = 240
     pull_retry_seconds: int = 300
@@ -214,7 +220,16 @@ def config_from_mapping(
     blame = _Blame(origin, flags or {})
     kw: dict[str, Any] = {}
     try:
-        for key in ("timezone", "encoding", "store", "landing", "memory_limit", "password_file"):
+        for key in (
+            "timezone",
+            "encoding",
+            "store",
+            "landing",
+            "memory_limit",
+            "password_file",
+            "cluster",
+            "cluster_storage",
+        ):
             if key in data:
                 kw[key] = str(data[key]).strip() if key == "memory_limit" else str(data[key])
         if "thousands_separator" in data:
@@ -232,6 +247,7 @@ def config_from_mapping(
             "pull_deadline_minutes",
             "pull_retry_seconds",
             "threads",
+            "buckets",
             "max_future_hours",
         ):
             if key in data:
@@ -286,6 +302,9 @@ def config_from_mapping(
         for key in ("session_minutes", "idle_minutes", "max_attachment_bytes"):
             if getattr(config.web, key) < 1:
                 raise ConfigError(f"[web] {key} must be at least 1, got {getattr(config.web, key)}")
+        if config.cluster is not None:
+            with blame("cluster"):
+                check_cluster(config.cluster)
         if config.threads is not None and config.threads < 1:
             with blame("threads"):
                 raise ConfigError(f"threads must be at least 1, got {config.threads}")
@@ -554,6 +573,18 @@ _SIZE = re.compile(r"(\d+(?:\.\d+)?)\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB|%)", re.IGNO
 _UNITS = {"kb": 1000, "mb": 1000**2, "gb": 1000**3, "tb": 1000**4}
 _UNITS.update({"kib": 1024, "mib": 1024**2, "gib": 1024**3, "tib": 1024**4})
 MIN_MEMORY_BYTES = 64 * 1000**2
+
+
+_CLUSTER = re.compile(r"local(:[1-9][0-9]*)?|(tcp|tls)://[^\s/]+:[0-9]+")
+
+
+def check_cluster(value: str) -> None:
+    """`local`, `local:N` (a LocalCluster of N workers here) or a scheduler's address."""
+    if not _CLUSTER.fullmatch(value.strip()):
+        raise ConfigError(
+            f"cluster {value!r} is not local, local:N or a scheduler address such as"
+            " tcp://scheduler:8786"
+        )
 
 
 def _check_memory_limit(value: str) -> None:

@@ -25,8 +25,10 @@ from recon.db import connect
 from recon.errors import ReconError, TerminalError, TooManyBadRows
 from recon.exit_codes import ExitCode
 from recon.faults import pause_at
+from recon.findings.buckets import BucketPlan, Executor, buckets_for
 from recon.model import DetectionParams, IngestResult, RunInfo, RunSummary, StoreOutcome
 from recon.publish import landing
+from recon.sql import load_sql
 
 Progress = Callable[[str], None]
 log = logging.getLogger(__name__)
@@ -120,9 +122,39 @@ def skipped_types(ingested: IngestResult) -> tuple[str, ...]:
     return tuple(CHECKS_OF_OPTIONAL[s] for s in ingested.absent if s in CHECKS_OF_OPTIONAL)
 
 
-def find_breaks(con: duckdb.DuckDBPyConnection, params: DetectionParams) -> None:
-    findings.find_breaks(con, params)
+def find_breaks(
+    con: duckdb.DuckDBPyConnection, params: DetectionParams, plan: BucketPlan | None = None
+) -> None:
+    findings.find_breaks(con, params, plan=plan)
     remedies.apply_policies(con, params)  # [[compensation.policies]], if any
+
+
+def bucket_plan(
+    con: duckdb.DuckDBPyConnection,
+    config: Config,
+    *,
+    executor: Executor | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> BucketPlan:
+    """How the per-transfer checks run: `buckets` from the configuration, else enough that a
+    bucket fits the memory limit (one while the whole day does), at least two per cluster
+    worker; each bucket gets the run's memory limit shared among the workers of this machine."""
+    chosen = resources.choose(config.memory_limit, config.threads)
+    rows = con.execute(load_sql("recon", "working_rows")).fetchone()
+    count = config.buckets or max(
+        buckets_for(int(rows[0]) if rows else 0, chosen.memory_limit),
+        2 * workers if executor is not None else 1,
+    )
+    share = resources.share(chosen, workers)
+    return BucketPlan(
+        buckets=count,
+        executor=executor,
+        exchange_root=config.cluster_storage,
+        memory_limit=share.memory_limit,
+        threads=share.threads,
+        progress=progress,
+    )
 
 
 def propose_remedies(con: duckdb.DuckDBPyConnection) -> None:
@@ -235,6 +267,8 @@ def run_reconciliation(
     progress: Progress | None = None,
     run_id: str | None = None,
     work_db: Path | None = None,
+    executor: Executor | None = None,
+    workers: int = 1,
 ) -> RunResult:
     """Reconcile the extracts in `data_dir` into `out_dir`; never raises for bad input.
 
@@ -279,7 +313,8 @@ def run_reconciliation(
             )
             pause_at("read")
             with _timed(timings, "find", say), _sampled(spill, con):
-                find_breaks(con, params)
+                plan = bucket_plan(con, config, executor=executor, workers=workers, progress=say)
+                find_breaks(con, params, plan)
             pause_at("find")
             with _timed(timings, "keep", say):
                 landed = keep_and_publish(

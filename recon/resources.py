@@ -11,6 +11,7 @@ What was chosen, and why, is written into summary.json (`resources`).
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -54,6 +55,36 @@ def choose(memory_limit: str | None, threads: int | None) -> WorkResources:
         f"automatic: 1 GB for each of {workers} DuckDB thread(s), at least 1 GB and at most"
         f" a quarter of the {visible / GB:.1f} GB this process can see; set memory_limit"
         " to change it",
+    )
+
+
+_SIZE = re.compile(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z%]*)\s*")
+_UNITS = {
+    "B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3, "TB": 1000**4,
+    "KIB": 1024, "MIB": 1024**2, "GIB": 1024**3, "TIB": 1024**4,
+}  # fmt: skip
+
+
+def limit_bytes(memory_limit: str) -> int:
+    """`2000MB`, `1.5GB`, `1GiB` or `50%` (of the visible memory) in bytes, as DuckDB reads them."""
+    match = _SIZE.fullmatch(memory_limit)
+    unit = (match.group(2).upper() or "B") if match else ""
+    if match and unit == "%":
+        return int(float(match.group(1)) / 100 * visible_memory())
+    if not match or unit not in _UNITS:
+        raise ValueError(f"memory_limit {memory_limit!r} is not a size such as 2GB")
+    return int(float(match.group(1)) * _UNITS[unit])
+
+
+def share(chosen: WorkResources, workers: int) -> WorkResources:
+    """One of `workers` processes' part of the run's limits, when they share this machine."""
+    if workers <= 1:
+        return chosen
+    memory = max(FLOOR // 4, limit_bytes(chosen.memory_limit) // workers)
+    return WorkResources(
+        f"{memory // 1000**2}MB",
+        max(1, chosen.threads // workers),
+        f"{chosen.chosen_by}; shared by {workers} workers",
     )
 
 

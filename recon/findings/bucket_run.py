@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from recon.db import connect
+from recon.faults import bucket_faults
 from recon.sql import load_sql, run_statements
 
 SOURCES = ("ledger", "channel", "gateway", "invoices")
@@ -51,6 +52,7 @@ def output_file(exchange: str | Path, table: str, bucket: int) -> Path:
 
 def run_bucket(job: BucketJob) -> dict[str, str]:
     """Run the per-transfer stages over one bucket; the paths of its three outputs."""
+    bucket_faults(job.bucket)
     con = connect(memory_limit=job.memory_limit, threads=job.threads, temp_directory=job.spill_dir)
     try:
         con.execute("SET preserve_insertion_order = false")

@@ -11,7 +11,6 @@ and the buckets' outputs are read back for the checks that look across transfers
 from __future__ import annotations
 
 import math
-import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -21,6 +20,7 @@ from pathlib import Path
 
 import duckdb
 
+from recon import resources
 from recon.findings.bucket_run import OUTPUTS, SOURCES, BucketJob, run_bucket
 from recon.sql import load_sql, run_statements
 
@@ -48,23 +48,8 @@ class BucketPlan:
 
 def buckets_for(rows: int, memory_limit: str) -> int:
     """Enough buckets that one bucket's rows fit the memory limit; 1 when the day fits."""
-    limit = limit_bytes(memory_limit)
+    limit = resources.limit_bytes(memory_limit)
     return max(1, math.ceil(rows * BYTES_PER_ROW / limit))
-
-
-_UNITS = {
-    "B": 1, "KB": 1000, "MB": 1000**2, "GB": 1000**3, "TB": 1000**4,
-    "KIB": 1024, "MIB": 1024**2, "GIB": 1024**3, "TIB": 1024**4,
-}  # fmt: skip
-
-
-def limit_bytes(memory_limit: str) -> int:
-    """`2000MB`, `1.5GB`, `1GiB` in bytes, as DuckDB reads them."""
-    match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*([A-Za-z]*)\s*", memory_limit)
-    unit = (match.group(2).upper() or "B") if match else ""
-    if not match or unit not in _UNITS:
-        raise ValueError(f"memory_limit {memory_limit!r} is not a size such as 2GB")
-    return int(float(match.group(1)) * _UNITS[unit])
 
 
 @contextmanager

@@ -19,8 +19,9 @@ from recon.config import load_config
 from recon.db import connect
 from recon.findings import find_breaks
 from recon.findings.bucket_run import run_bucket
-from recon.findings.buckets import BucketPlan, buckets_for, limit_bytes
+from recon.findings.buckets import BucketPlan, buckets_for
 from recon.ingest import load_extracts
+from recon.resources import limit_bytes
 
 from .test_invariants import build, transfer
 from .working import PARAMS, Extracts
