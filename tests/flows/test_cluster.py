@@ -60,9 +60,7 @@ def single_sample(tmp_path_factory) -> tuple[int, Path, Path]:
 
 
 @pytest.mark.usefixtures("prefect_harness")
-def test_the_sample_day_on_a_local_cluster_gives_the_single_process_answer(
-    single_sample, tmp_path
-):
+def test_the_sample_day_on_a_local_cluster_gives_the_single_process_answer(single_sample, tmp_path):
     cluster = run(SAMPLE / "data", SAMPLE / "recon.toml", tmp_path, "--cluster", "local:2",
                   "--buckets", "4")  # fmt: skip
     assert len(exceptions(cluster[2])) > 50
@@ -102,9 +100,7 @@ def test_a_worker_killed_mid_run_is_replaced_and_the_answer_is_the_same(
 
 
 @pytest.mark.usefixtures("prefect_harness")
-def test_a_bucket_that_fails_twice_stops_the_run_and_stores_nothing(
-    tmp_path, monkeypatch, capsys
-):
+def test_a_bucket_that_fails_twice_stops_the_run_and_stores_nothing(tmp_path, monkeypatch, capsys):
     data = Path(shutil.copytree(SAMPLE / "data", tmp_path / "data"))
     monkeypatch.setenv(FAIL_BUCKET_ENV, "2")
     code, out, store = run(data, SAMPLE / "recon.toml", tmp_path, "--cluster", "local:2",
