@@ -75,6 +75,7 @@ def read_unionpay(path: Path, options: FormatOptions) -> ProviderExtract:
         lines = len(path.read_bytes().splitlines())
         return ProviderExtract(options.source, (), (), (), lines)
     details, summaries = _texts(path)
+    archived = zipfile.is_zipfile(path)
     records: list[ProviderRecord] = []
     rejects: list[ProviderReject] = []
     parsed: list[dict[str, str]] = []
@@ -114,7 +115,8 @@ def read_unionpay(path: Path, options: FormatOptions) -> ProviderExtract:
         records=tuple(records),
         rejects=tuple(rejects),
         controls=controls,
-        accounted=sum(len(t.lines) for t in (*details, *summaries)),
+        # a zip's members are all this file's; a summary beside a detail file is not
+        accounted=sum(len(t.lines) for t in (*details, *(summaries if archived else ()))),
     )
 
 
