@@ -45,10 +45,17 @@ def main() -> None:
         params = pipeline.detection_params(config, ingested)
         first = None
         for buckets in args.buckets:
-            plan = BucketPlan(
-                buckets=buckets, memory_limit=chosen.memory_limit, threads=chosen.threads
-            )
             start = time.perf_counter()
+
+            def say(message: str, start: float = start) -> None:
+                print(f"  {time.perf_counter() - start:7.1f} s  {message}", flush=True)
+
+            plan = BucketPlan(
+                buckets=buckets,
+                memory_limit=chosen.memory_limit,
+                threads=chosen.threads,
+                progress=say,
+            )
             find_breaks(con, params, plan=plan)
             took = time.perf_counter() - start
             rows = con.sql("SELECT * FROM findings ORDER BY exception_id").fetchall()

@@ -77,8 +77,15 @@ def validate(config: Config, folder: RunFolder) -> IngestResult:
 
 @task(name="find breaks", **STEP)
 def find(config: Config, folder: RunFolder, params: DetectionParams) -> None:
+    """With `cluster` set, the buckets run as a nested flow of one task per bucket on Dask."""
+    executor, workers = None, 1
+    if config.cluster:
+        from flows.cluster import cluster_executor  # imports dask: only when asked for
+
+        executor, workers = cluster_executor(config.cluster)
     with working_db(config, folder.work_db) as con:
-        pipeline.find_breaks(con, params)
+        plan = pipeline.bucket_plan(con, config, executor=executor, workers=workers)
+        pipeline.find_breaks(con, params, plan)
 
 
 @task(name="keep incident window", **STEP)

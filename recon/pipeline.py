@@ -137,16 +137,17 @@ def bucket_plan(
     workers: int = 1,
     progress: Progress | None = None,
 ) -> BucketPlan:
-    """How the per-transfer checks run: `buckets` from the configuration, else enough that a
-    bucket fits the memory limit (one while the whole day does), at least two per cluster
-    worker; each bucket gets the run's memory limit shared among the workers of this machine."""
+    """How the per-transfer checks run: `buckets` from the configuration; else in one process
+    one bucket (the whole day at once: cutting it costs more than it saves there, see
+    docs/scale.md), and on a cluster enough buckets that each fits a worker's memory, at least
+    two per worker. Each bucket gets the run's memory limit shared among this machine's
+    workers."""
     chosen = resources.choose(config.memory_limit, config.threads)
-    rows = con.execute(load_sql("recon", "working_rows")).fetchone()
-    count = config.buckets or max(
-        buckets_for(int(rows[0]) if rows else 0, chosen.memory_limit),
-        2 * workers if executor is not None else 1,
-    )
     share = resources.share(chosen, workers)
+    count = config.buckets or 1
+    if not config.buckets and executor is not None:
+        rows = con.execute(load_sql("recon", "working_rows")).fetchone()
+        count = max(buckets_for(int(rows[0]) if rows else 0, share.memory_limit), 2 * workers)
     return BucketPlan(
         buckets=count,
         executor=executor,

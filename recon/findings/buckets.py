@@ -63,7 +63,9 @@ def partitioned(
     the buckets' outputs), `_fb_found` and `evaluated_txn_refs` stand as a whole-day run
     leaves them. The exchange folder is removed on the way out, also after a failure."""
     exchange = Path(tempfile.mkdtemp(prefix="recon-buckets-", dir=_exchange_root(con, plan)))
+    say = plan.progress or (lambda _message: None)
     try:
+        say(f"find: cutting the day into {plan.buckets} buckets")
         _export(con, exchange, plan.buckets)
         jobs = [
             BucketJob(
@@ -79,6 +81,7 @@ def partitioned(
         ]
         outputs = (plan.executor or _serial(plan.progress))(jobs)
         _gather(con, outputs)
+        say("find: checks across transfers")
         yield
     finally:
         con.execute("DROP VIEW IF EXISTS _fb_txn")

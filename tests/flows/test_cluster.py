@@ -112,3 +112,31 @@ def test_a_bucket_that_fails_twice_stops_the_run_and_stores_nothing(tmp_path, mo
     if store.exists():
         assert exceptions(store) == []
     assert not (out / "exceptions.csv").exists()
+
+
+def test_the_nightly_flow_runs_its_buckets_on_the_cluster_one_task_each(
+    single_sample, prefect_client, tmp_path
+):
+    from prefect.client.schemas.filters import TaskRunFilter, TaskRunFilterName
+
+    from flows.nightly import nightly
+
+    day = date(2024, 3, 15)
+    shutil.copytree(SAMPLE / "data", tmp_path / "landing" / day.isoformat())
+    config = tmp_path / "recon.toml"
+    config.write_text(
+        (SAMPLE / "recon.toml").read_text(encoding="utf-8")
+        + f'landing = "{tmp_path}/landing/{{date}}"\nstore = "{tmp_path}/recon.duckdb"\n'
+        + 'pull_deadline_minutes = 0\ncluster = "local:2"\nbuckets = 3\n',
+        encoding="utf-8",
+    )
+    state = nightly(
+        business_date=day, config_path=str(config), runs_dir=str(tmp_path / "runs"),
+        return_state=True,
+    )  # fmt: skip
+    assert state.is_completed()
+    assert exceptions(tmp_path / "recon.duckdb") == exceptions(single_sample[2])
+    runs = prefect_client.read_task_runs(
+        task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_="bucket-"))
+    )
+    assert {"bucket-0", "bucket-1", "bucket-2"} <= {run.name for run in runs}
