@@ -11,7 +11,6 @@ and the buckets' outputs are read back for the checks that look across transfers
 from __future__ import annotations
 
 import math
-import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,6 +21,7 @@ import duckdb
 
 from recon import resources
 from recon.findings.bucket_run import OUTPUTS, SOURCES, BucketJob, run_bucket
+from recon.findings.exchange import Exchange
 from recon.sql import load_sql, run_statements
 
 Executor = Callable[[Sequence[BucketJob]], Sequence[dict[str, str]]]
@@ -62,20 +62,20 @@ def partitioned(
     """Run the per-transfer stages bucket by bucket; inside the block `_fb_txn` (a view over
     the buckets' outputs), `_fb_found` and `evaluated_txn_refs` stand as a whole-day run
     leaves them. The exchange folder is removed on the way out, also after a failure."""
-    exchange = Path(tempfile.mkdtemp(prefix="recon-buckets-", dir=_exchange_root(con, plan)))
+    exchange = Exchange.create(_exchange_root(con, plan))
     say = plan.progress or (lambda _message: None)
     try:
         say(f"find: cutting the day into {plan.buckets} buckets")
+        exchange.attach(con)
         _export(con, exchange, plan.buckets)
         jobs = [
             BucketJob(
-                exchange=str(exchange),
+                exchange=exchange.url,
                 bucket=bucket,
                 bindings=bound,
                 skipped_stages=skipped,
                 memory_limit=plan.memory_limit,
                 threads=plan.threads,
-                spill_dir=str(exchange / "spill"),
             )
             for bucket in range(plan.buckets)
         ]
@@ -85,26 +85,27 @@ def partitioned(
         yield
     finally:
         con.execute("DROP VIEW IF EXISTS _fb_txn")
-        shutil.rmtree(exchange, ignore_errors=True)
+        exchange.remove()
 
 
-def _exchange_root(con: duckdb.DuckDBPyConnection, plan: BucketPlan) -> str | None:
+def _exchange_root(con: duckdb.DuckDBPyConnection, plan: BucketPlan) -> str:
     if plan.exchange_root:
-        Path(plan.exchange_root).mkdir(parents=True, exist_ok=True)
+        if "://" not in plan.exchange_root:
+            Path(plan.exchange_root).mkdir(parents=True, exist_ok=True)
         return plan.exchange_root
     row = con.execute(load_sql("recon", "spill_folder")).fetchone()
     folder = Path(str(row[0])) if row and row[0] else None
     # DuckDB's default spill folder is made only once it spills: then the system's temp
-    return str(folder) if folder is not None and folder.is_dir() else None
+    return str(folder) if folder is not None and folder.is_dir() else tempfile.gettempdir()
 
 
-def _export(con: duckdb.DuckDBPyConnection, exchange: Path, buckets: int) -> None:
+def _export(con: duckdb.DuckDBPyConnection, exchange: Exchange, buckets: int) -> None:
     places: dict[str, object] = {"buckets": buckets}
     for source in SOURCES:
-        places[f"{source}_dir"] = str(exchange / source)
-        places[f"{source}_empty"] = str(exchange / f"{source}.empty.parquet")
+        places[f"{source}_dir"] = exchange.path(source)
+        places[f"{source}_empty"] = exchange.path(f"{source}.empty.parquet")
     for table in ("reversed", "dup", "request_txn"):
-        places[f"{table}_file"] = str(exchange / f"_fb_{table}.parquet")
+        places[f"{table}_file"] = exchange.path(f"_fb_{table}.parquet")
     run_statements(con, load_sql("recon.findings", "bucket_inputs"), places)
 
 

@@ -170,3 +170,16 @@ def test_memory_limits_read_as_duckdb_reads_them(text, expected):
 def test_a_memory_limit_that_is_no_size_is_refused():
     with pytest.raises(ValueError, match="not a size"):
         limit_bytes("lots")
+
+
+def test_an_exchange_behind_an_fsspec_url_gives_the_same_answer():
+    """`cluster_storage = "s3://..."` works through fsspec; memory:// stands in for it here."""
+    import fsspec
+
+    whole, cut = connect(), connect()
+    cross_transfer_day(whole)
+    cross_transfer_day(cut)
+    find_breaks(whole, PARAMS)
+    find_breaks(cut, PARAMS, plan=BucketPlan(buckets=3, exchange_root="memory://exchange"))
+    assert outcome(cut) == outcome(whole)
+    assert fsspec.filesystem("memory").ls("/exchange") == []  # removed once done

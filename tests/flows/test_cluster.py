@@ -140,3 +140,13 @@ def test_the_nightly_flow_runs_its_buckets_on_the_cluster_one_task_each(
         task_run_filter=TaskRunFilter(name=TaskRunFilterName(like_="bucket-"))
     )
     assert {"bucket-0", "bucket-1", "bucket-2"} <= {run.name for run in runs}
+
+
+@pytest.mark.usefixtures("prefect_harness")
+def test_workers_exchange_the_buckets_through_an_fsspec_url(single_sample, tmp_path):
+    """A `file://` URL takes the same path through fsspec as `s3://` would (no S3 here)."""
+    storage = tmp_path / "exchange"
+    cluster = run(SAMPLE / "data", SAMPLE / "recon.toml", tmp_path, "--cluster", "local:2",
+                  "--buckets", "3", "--cluster-storage", f"file://{storage}")  # fmt: skip
+    assert_same_answer(single_sample, cluster)
+    assert list(storage.iterdir()) == []  # the run's exchange folder is gone
