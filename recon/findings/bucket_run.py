@@ -3,7 +3,7 @@
 A bucket holds every row of its transfers (bucket = hash(txn_ref) % buckets), so the facts
 per transfer and the checks that read nothing but those facts give the same answer as over
 the whole day. `run_bucket` needs nothing but its `BucketJob` and the files it names: it runs
-the same way in this process or on a Dask worker (recon/cluster.py), and its outputs, named by
+the same way in this process or on a Dask worker (flows/cluster.py), and its outputs, named by
 bucket and written under a temporary name then renamed, may be written again by a retry.
 """
 
@@ -19,13 +19,14 @@ import duckdb
 from recon.db import connect
 from recon.faults import bucket_faults
 from recon.findings.exchange import Exchange
+from recon.findings.stages import PER_TRANSFER
 from recon.sql import load_sql, run_statements
 
 SOURCES = ("ledger", "channel", "gateway", "invoices")
 SMALL_TABLES = ("_fb_reversed", "_fb_dup", "_fb_request_txn")
 # what a bucket hands back: the transfers' facts, the staged findings, the evaluated transfers
 OUTPUTS = ("_fb_txn", "_fb_found", "evaluated_txn_refs")
-STAGES = ("key_time", "transfers", "half_completed", "amounts", "invoices")
+STAGES = ("key_time", *PER_TRANSFER)  # the macro the keys use, then the checks
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ A day whose working tables do not fit the memory limit spills, and then every pa
 source reads it back from disk (docs/benchmarks.md, issue 11). Here the columns the
 per-transfer checks read are written once, cut by bucket = hash(txn_ref) % buckets, as
 Parquet in an exchange folder; each bucket is then checked on its own (bucket_run.py), one
-after another in this process or side by side on a cluster's workers (recon/cluster.py),
+after another in this process or side by side on a cluster's workers (flows/cluster.py),
 and the buckets' outputs are read back for the checks that look across transfers.
 """
 
