@@ -6,6 +6,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from recon.errors import ConfigError, UnreadableFileError
 from recon.ingest.formats.camt import read_camt053, read_camt054
@@ -274,3 +276,49 @@ def test_constants_fill_what_the_file_leaves_empty(tmp_path: Path) -> None:
         "CHF",
         "50.00",
     )
+
+
+ENTRIES = st.lists(
+    st.tuples(
+        st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999"), places=2),
+        st.sampled_from(["CRDT", "DBIT"]),
+        st.sampled_from(["BOOK", "PDNG"]),
+    ),
+    min_size=1,
+    max_size=8,
+)
+
+
+def summarised(entries: list[tuple[Decimal, str, str]], tamper: int | None = None) -> str:
+    """A statement whose TxsSummry and CLBD are computed from `entries`; with `tamper`, that
+    entry's amount is written one cent higher than the totals say."""
+    credits = sum((a for a, d, _ in entries if d == "CRDT"), Decimal(0))
+    debits = sum((a for a, d, _ in entries if d == "DBIT"), Decimal(0))
+    booked = sum((a if d == "CRDT" else -a for a, d, s in entries if s == "BOOK"), Decimal(0))
+    closing = Decimal("100.00") + booked
+    head = (
+        OPENING
+        + CLOSING.format(closing=abs(closing)).replace("CRDT", "DBIT" if closing < 0 else "CRDT")
+        + f"<TxsSummry><TtlNtries><NbOfNtries>{len(entries)}</NbOfNtries>"
+        f"<Sum>{credits + debits}</Sum></TtlNtries>"
+        f"<TtlCdtNtries><Sum>{credits}</Sum></TtlCdtNtries>"
+        f"<TtlDbtNtries><Sum>{debits}</Sum></TtlDbtNtries></TxsSummry>"
+    )
+    written = [
+        entry(str(a + Decimal("0.01") if n == tamper else a), d, s, refs=f"<TxId>X{n}</TxId>")
+        for n, (a, d, s) in enumerate(entries)
+    ]
+    return statement(*written, head=head)
+
+
+@settings(max_examples=40, deadline=None)
+@given(entries=ENTRIES, data=st.data())
+def test_fuzz_every_entry_is_read_and_a_cent_off_anywhere_is_caught(
+    tmp_path_factory: pytest.TempPathFactory, entries: list, data: st.DataObject
+) -> None:
+    folder = tmp_path_factory.mktemp("camt")
+    extract = read(folder, summarised(entries))
+    assert len(extract.records) == extract.accounted == len(entries)
+    assert all(c.agrees for c in extract.controls)
+    tampered = read(folder, summarised(entries, data.draw(st.integers(0, len(entries) - 1))))
+    assert not all(c.agrees for c in tampered.controls)
