@@ -162,3 +162,40 @@ def test_a_tampered_total_stops_the_run_naming_both_figures(delivery, tmp_path: 
     summary = json.loads((failed / "summary.json").read_text(encoding="utf-8"))
     assert code == ExitCode.FAILED
     assert named in summary["error"]
+
+
+def test_a_bad_entry_is_quarantined_at_its_element_path(tmp_path: Path) -> None:
+    """An information-only entry (Sts INFO, no default mapping) is quarantined by the
+    contract's status rule, placed at the statement's own element."""
+    data = tmp_path / "data"
+    data.mkdir()
+    template = """<Ntry><NtryRef>{ref}</NtryRef><Amt Ccy="EUR">{amount}</Amt>
+      <CdtDbtInd>DBIT</CdtDbtInd><Sts>{status}</Sts><BookgDt><Dt>2024-03-15</Dt></BookgDt></Ntry>"""
+    entries = template.format(ref="T1", amount="10.00", status="BOOK") + template.format(
+        ref="T2", amount="5.00", status="INFO"
+    )
+    (data / "gateway_stmt.xml").write_text(
+        '<?xml version="1.0"?><Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.04">'
+        f"<BkToCstmrStmt><Stmt><Id>S1</Id>{entries}</Stmt></BkToCstmrStmt></Document>",
+        encoding="utf-8",
+    )
+    ledger, channel = books(payments(data / "gateway_stmt.xml", "camt053"))
+    write_csv(data / "ledger.csv", LEDGER, ledger)
+    write_csv(data / "channel.csv", CHANNEL, channel)
+    config = tmp_path / "recon.toml"
+    config.write_text(
+        f'clearing_accounts = ["{CLEARING}"]\nmax_bad_ratio = 0.5\n'
+        '[sources.gateway]\nformat = "camt053"\n',
+        encoding="utf-8",
+    )
+    code = main(
+        ["run", "--quiet", "--data-dir", str(data), "--out", str(tmp_path / "out"),
+         "--config", str(config), "--store", str(tmp_path / "store.duckdb"),
+         "--cutoff", "2024-03-16T00:00:00Z"]
+    )  # fmt: skip
+    assert code == ExitCode.CLEAN
+    with (tmp_path / "out" / "quarantine.csv").open(encoding="utf-8") as fh:
+        [row] = list(csv.DictReader(fh))
+    assert row["source"] == "gateway"
+    assert row["file"].endswith("gateway_stmt.xml#/Document/BkToCstmrStmt/Stmt[1]/Ntry[2]")
+    assert (row["column"], row["value"]) == ("status", "INFO")
