@@ -47,6 +47,7 @@ _LAYOUT = (
 RECORD_BYTES = sum(width + 1 for _name, width in _LAYOUT) - 1  # 607: none after the last
 _DETAIL = re.compile(r"(?:^|_)INN(\d{6})", re.I)
 _SUMMARY = re.compile(r"(?:^|_)RD\d", re.I)
+MAX_MEMBER_BYTES = 1 << 30  # what one zip member may unpack to
 _FILE_DATE = re.compile(r"(?<!\d)(\d{8})(?!\d)")
 
 DEFAULTS = FormatOptions(
@@ -125,6 +126,11 @@ def _texts(path: Path) -> tuple[list[_Text], list[_Text]]:
     (same merchant and settlement date)."""
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
+            too_big = [i.filename for i in archive.infolist() if i.file_size > MAX_MEMBER_BYTES]
+            if too_big:  # a daily reconciliation file is kilobytes: this is no such file
+                raise UnreadableFileError(
+                    path, f"member {too_big[0]} unpacks to more than {MAX_MEMBER_BYTES} bytes"
+                )
             members = [
                 _Text(PurePosixPath(n).name, tuple(archive.read(n).splitlines()))
                 for n in sorted(archive.namelist())

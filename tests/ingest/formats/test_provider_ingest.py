@@ -12,7 +12,7 @@ import pytest
 from recon.errors import ControlTotalMismatch, MissingExtractError
 from tests.ingest.formats.test_unionpay import record
 from tests.ingest.formats.wechat_bill import trade_row, write_trade_bill
-from tests.ingest.helpers import extracts, load, quarantine
+from tests.ingest.helpers import column, extracts, load, quarantine
 
 WECHAT = {"sources": {"gateway": {"format": "wechatpay-tradebill", "files": "tradebill*"}}}
 
@@ -106,3 +106,11 @@ def test_a_zip_members_line_is_named_in_quarantine(con, tmp_path):
     assert file.endswith("gateway_20150905.zip#INN15090588ZM_802310048993424")
     assert quarantined[1] == 2
     assert "604 bytes" in quarantined[4]
+
+
+def test_valid_rows_keep_the_provider_files_own_lines(con, tmp_path):
+    data = data_folder(tmp_path)
+    rows = [trade_row("S1"), trade_row("S2", txn_id="4.1E+27"), trade_row("S3", txn_id="42003")]
+    write_trade_bill(data / "tradebill_2021-01-28.csv", rows)
+    load(con, data, WECHAT)
+    assert column(con, "gateway", "_line") == [2, 4]

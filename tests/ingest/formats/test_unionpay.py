@@ -5,6 +5,10 @@ from __future__ import annotations
 import zipfile
 from decimal import Decimal
 
+import pytest
+
+from recon.errors import UnreadableFileError
+from recon.ingest.formats import unionpay
 from recon.ingest.formats.unionpay import _LAYOUT, DEFAULTS, RECORD_BYTES, read_unionpay
 
 
@@ -78,3 +82,12 @@ def test_a_summary_beside_a_detail_file_is_found_and_a_wrong_total_reported(tmp_
     (tmp_path / "RD201015090501_802310048993424").write_bytes(summary.encode("gb18030"))
     count = read_unionpay(path, DEFAULTS).controls[0]
     assert (count.expected, count.actual) == (Decimal(2), Decimal(1))
+
+
+def test_a_zip_member_that_unpacks_beyond_the_limit_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setattr(unionpay, "MAX_MEMBER_BYTES", 100)
+    path = tmp_path / "802310048993424_20150905.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("INN15090588ZM_802310048993424", record() + b"\r\n")
+    with pytest.raises(UnreadableFileError, match="unpacks to more than 100 bytes"):
+        read_unionpay(path, DEFAULTS)
