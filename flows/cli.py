@@ -19,6 +19,7 @@ from recon.cli import CONFIG_OPTIONS, add_config_options, config_from_args
 from recon.config import parse_timestamp
 from recon.errors import ConfigError, ReconError, TransientError, one_line
 from recon.exit_codes import ExitCode
+from recon.incident.cli import register_actions
 from recon.incident.window import DEFAULT_MARGIN_MINUTES
 from recon.store.location import looks_like_url
 
@@ -48,30 +49,26 @@ def register(commands: Any) -> None:
 
     incident = commands.add_parser(
         "incident",
+        help="after an outage: rerun over its window, customers' notices, regulator's report",
+        description="`recon incident rerun` (or, as before, `recon incident --id --start "
+        "--end`): pull every business date the window ± margin touches, reconcile, keep only "
+        "findings inside the window, tag them with the incident in the store and write "
+        "incident_impact.html/.json. `recon incident notices`: one notice per affected "
+        "customer. `recon incident report`: the regulator's report.",
+        epilog="Exit codes: 0 no open findings, 1 findings, 2 could not reconcile.",
+    )
+    _rerun_arguments(incident, required=False)
+    actions = incident.add_subparsers(dest="incident_action", metavar="ACTION")
+    rerun = actions.add_parser(
+        "rerun",
         help="rerun over an outage window and write the incident impact report",
         description="Pull every business date the window ± margin touches, reconcile, keep "
         "only findings inside the window, tag them with the incident in the store and write "
         "incident_impact.html/.json.",
         epilog="Exit codes: 0 no open findings, 1 findings, 2 could not reconcile.",
     )
-    incident.add_argument(
-        "--id", dest="incident_id", required=True, help="incident id, e.g. INC-42"
-    )
-    incident.add_argument(
-        "--start", required=True, help="window start, ISO 8601 (no offset: configured zone)"
-    )
-    incident.add_argument("--end", required=True, help="window end, ISO 8601")
-    incident.add_argument(
-        "--margin",
-        type=int,
-        default=None,
-        metavar="MINUTES",
-        help=f"minutes added before the start and after the end (default {DEFAULT_MARGIN_MINUTES})",
-    )
-    _runs_dir(incident)
-    _debug(incident)
-    add_config_options(incident)
-    incident.set_defaults(handler=run_incident)
+    _rerun_arguments(rerun, required=True)
+    register_actions(actions, add_config_options)
 
     deploy = commands.add_parser(
         "deploy",
@@ -90,6 +87,29 @@ def register(commands: Any) -> None:
     _debug(deploy)
     add_config_options(deploy)
     deploy.set_defaults(handler=run_deploy)
+
+
+def _rerun_arguments(parser: argparse.ArgumentParser, *, required: bool) -> None:
+    """The rerun's options: on `incident rerun`, and on `incident` itself (the form before
+    the actions existed, which the flows' callers use)."""
+    parser.add_argument(
+        "--id", dest="incident_id", required=required, help="incident id, e.g. INC-42"
+    )
+    parser.add_argument(
+        "--start", required=required, help="window start, ISO 8601 (no offset: configured zone)"
+    )
+    parser.add_argument("--end", required=required, help="window end, ISO 8601")
+    parser.add_argument(
+        "--margin",
+        type=int,
+        default=None,
+        metavar="MINUTES",
+        help=f"minutes added before the start and after the end (default {DEFAULT_MARGIN_MINUTES})",
+    )
+    _runs_dir(parser)
+    _debug(parser)
+    add_config_options(parser)
+    parser.set_defaults(handler=run_incident)
 
 
 def run_nightly(args: argparse.Namespace) -> int:
@@ -111,6 +131,13 @@ def run_nightly(args: argparse.Namespace) -> int:
 
 
 def run_incident(args: argparse.Namespace) -> int:
+    missing = [f for f, v in (("--id", args.incident_id), ("--start", args.start),
+                              ("--end", args.end)) if not v]  # fmt: skip
+    if missing:
+        raise ConfigError(
+            f"recon incident needs {', '.join(missing)} to rerun over a window (or an action:"
+            " rerun, notices, report; see recon incident --help)"
+        )
     config = config_from_args(args)
     start = _timestamp("--start", args.start, config.timezone)
     end = _timestamp("--end", args.end, config.timezone)

@@ -1,0 +1,59 @@
+"""A hand-made exception store holding one incident's cases, for notices and the report."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from recon.db import connect
+from recon.sql import load_sql, run_statements
+from recon.store.migrate import migrate
+
+NOW = datetime(2024, 3, 16, 9, 0, tzinfo=UTC)
+
+# exception_id, customer, txn_ref, type/subtype, amount, compensation, status, resolution,
+# event_at (2024-03-15, UTC), channel, action
+CASES = [
+    ("EX-1", "C0000001", "T1", "HALF_COMPLETED/DEBIT_WITHOUT_CREDIT", "100.00", "0.02", "OPEN",
+     None, "11:21", "APP", "POST_CREDIT_OR_REVERSE"),
+    ("EX-2", "C0000001", "T2", "DUPLICATE_DEBIT/SAME_REQUEST", "50.00", "0.01", "RESOLVED",
+     "REFUNDED", "11:24", "APP", "REVERSE_DEBIT"),
+    ("EX-3", "C0000002", "T3", "HALF_COMPLETED/DEBIT_WITHOUT_CREDIT", "20.00", "0.00",
+     "SELF_HEALED", None, "11:26", "WEB", "POST_CREDIT_OR_REVERSE"),
+    ("EX-4", "C0000003", "T4", "HALF_COMPLETED/BOOKED_GATEWAY_FAILED", "2000.00", "0.27",
+     "OPEN", None, "11:28", "WEB", "REVERSE_DEBIT"),
+    ("EX-5", "C0000003", "T4", "HALF_COMPLETED/STUCK_PENDING", "2000.00", "0.00", "OPEN",
+     None, "11:28", "WEB", "INVESTIGATE"),
+]  # fmt: skip
+
+
+def make_store(folder: Path, cases: list[tuple] = CASES, incident: str = "INC-7") -> Path:
+    """A store at the current schema with `cases`, all tagged by `incident`."""
+    path = folder / "recon.duckdb"
+    con = connect()
+    con.execute(f"ATTACH '{path}' AS recon_store")
+    run_statements(con, load_sql("recon.store", "schema"))
+    migrate(con, str(path))
+    for ex_id, customer, txn, finding, amount, comp, status, code, at, channel, action in cases:
+        kind, subtype = finding.split("/")
+        con.execute(
+            """INSERT INTO recon_store.exceptions (exception_id, type, subtype, txn_ref,
+               customer_id, account_id, amount, currency, compensation, channel, status,
+               resolution_code, event_at, proposed_action, detected_at, first_seen_run,
+               last_seen_run, closed_at)
+               VALUES ($id, $type, $subtype, $txn, $customer, 'AC0000000099', $amount, 'CNY',
+                       $comp, $channel, $status, $code, $at, $action, $now, 'run-1', 'run-1',
+                       CASE WHEN $status IN ('RESOLVED', 'SELF_HEALED') THEN $now END)""",
+            {"id": ex_id, "type": kind, "subtype": subtype, "txn": txn, "customer": customer,
+             "amount": Decimal(amount), "comp": Decimal(comp), "channel": channel,
+             "status": status, "code": code, "action": action, "now": NOW,
+             "at": datetime.fromisoformat(f"2024-03-15T{at}:00+00:00")},
+        )  # fmt: skip
+        con.execute(
+            "INSERT INTO recon_store.incident_tags VALUES ($i, $e, 'run-1')",
+            {"i": incident, "e": ex_id},
+        )
+    con.execute("DETACH recon_store")
+    con.close()
+    return path
