@@ -21,7 +21,7 @@ from recon.ingest.formats.grid import Line
 from recon.ingest.formats.options import FormatOptions
 from recon.ingest.formats.spec import Format
 from recon.ingest.formats.table import Layout, Row, Sections, mapped_fields, read_table
-from recon.ingest.formats.totals import count, total
+from recon.ingest.formats.totals import Match, count, total
 
 BEIJING = "+08:00"
 _ALL = re.compile(r"共\s*(\d+)\s*笔记录")
@@ -49,7 +49,7 @@ def intro_figures(intro: tuple[Line, ...]) -> dict[str, tuple[Decimal, Decimal |
     return found
 
 
-def _direction(name: str, column: str) -> object:
+def _direction(name: str, column: str) -> Match:
     neutral = ("/", "", "不计收支", "中性交易")
     if name in ("不计收支", "中性交易"):
         return lambda row: row.get(column, "") in neutral
@@ -58,16 +58,16 @@ def _direction(name: str, column: str) -> object:
 
 def _intro_totals(sections: Sections, *, sums: bool) -> tuple[ControlTotal, ...]:
     stated = intro_figures(sections.intro)
-    rows, checks = sections.rows, []
+    rows, checks = sections.rows, list[ControlTotal]()
     if "共" in stated:
         checks.append(count("intro 共N笔记录 (rows)", stated["共"][0], rows))
     for name, (number, amount) in stated.items():
         if name == "共":
             continue
         match = _direction(name, "收/支")
-        checks.append(count(f"intro {name} count", number, rows, match))  # type: ignore[arg-type]
+        checks.append(count(f"intro {name} count", number, rows, match))
         if sums and amount is not None:
-            checks.append(total(f"intro {name} amount", amount, rows, _amount(sections), match))  # type: ignore[arg-type]
+            checks.append(total(f"intro {name} amount", amount, rows, _amount(sections), match))
     return tuple(checks)
 
 
