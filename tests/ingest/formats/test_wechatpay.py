@@ -6,6 +6,8 @@ from dataclasses import replace
 from decimal import Decimal
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from recon.errors import IncompleteDeliveryError
 from recon.ingest.formats.wechatpay import (
@@ -98,3 +100,25 @@ def test_a_fund_flow_entry_is_a_payment_or_refund_by_its_business_type(tmp_path)
         ("4200", "REFUNDED")
     ]
     assert [c.agrees for c in extract.controls] == [True] * 5
+
+
+_AMOUNTS = st.decimals(min_value="0.01", max_value="99999.99", places=2).map(str)
+_FEES = st.decimals(min_value=0, max_value="9.99999", places=5).map(str)
+
+
+@settings(max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(bill=st.lists(st.tuples(_AMOUNTS, _FEES, st.booleans()), max_size=20))
+def test_any_bill_written_with_its_own_footer_reads_in_full_and_agrees(tmp_path, bill):
+    rows = [
+        trade_row(f"S{n}", txn_id=f"42{n}", amount=amount, fee=fee)
+        if paid
+        else trade_row(f"S{n}", status="REFUND", refund_id=f"50{n}", refund=amount, fee=fee)
+        for n, (amount, fee, paid) in enumerate(bill)
+    ]
+    extract = read_tradebill(write_trade_bill(tmp_path / "b.csv", rows), TRADEBILL_DEFAULTS)
+    assert len(extract.records) == len(rows)
+    assert extract.accounted == len(rows) + 3
+    assert [c.name for c in extract.controls if not c.agrees] == []
+    assert sum(Decimal(r.fields["amount"]) for r in extract.records) == sum(
+        Decimal(a) for a, _fee, _paid in bill
+    )
