@@ -62,6 +62,31 @@ def register_actions(actions: Any, add_config_options: Any) -> None:
     add_config_options(sent)
     sent.set_defaults(handler=_guarded(_sent))
 
+    report = actions.add_parser(
+        "report",
+        help="write the regulator's report (HTML + PDF), a new version when figures changed",
+        description="From the store: the outage window (declared and observed), the scope by "
+        "customer type, channel, transaction type and amount band, money held and for how "
+        "long, handling day by day, compensation decided and paid, open risks; with its "
+        "version number and what changed since the version before. The PDF is printed by "
+        "headless Chromium.",
+        epilog="Exit codes: 0 written, 2 refused (nothing changed).",
+    )
+    report.add_argument("--id", dest="incident_id", help="incident id, e.g. INC-42")
+    report.add_argument("--out", type=Path, help="folder for regulator_report.html/.pdf/.json")
+    report.add_argument("--start", help="the outage's start as the bank declares it (ISO 8601)")
+    report.add_argument("--end", help="the outage's end as the bank declares it (ISO 8601)")
+    report.add_argument(
+        "--customer-types",
+        type=Path,
+        metavar="CSV",
+        help="the bank's customer types: a CSV with customer_id, customer_type",
+    )
+    report.add_argument("--no-pdf", action="store_true", help="HTML and JSON only")
+    _actor(report)
+    add_config_options(report)
+    report.set_defaults(handler=_guarded(_report))
+
 
 def _actor(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--actor", help="who does it (default: RECON_USER or the OS user)")
@@ -136,4 +161,42 @@ def _sent(args: argparse.Namespace) -> int:
     config = _config(args)
     now, before = record_receipt(Path(config.store), args.receipt, actor=_who(args))
     print(terminal_text(f"{now} notice(s) recorded SENT; {before} already were"))
+    return int(ExitCode.CLEAN)
+
+
+def _report(args: argparse.Namespace) -> int:
+    from recon.config import parse_timestamp
+    from recon.incident.regulator_report import write_regulator_report
+
+    if not args.incident_id:
+        raise ReconError("recon incident report needs --id INCIDENT_ID")
+    if args.out is None:
+        raise ReconError("recon incident report needs --out FOLDER")
+    if (args.start is None) != (args.end is None):
+        raise ReconError("give the declared outage window whole: --start and --end")
+    config = _config(args)
+    declared = None
+    if args.start is not None:
+        start = parse_timestamp(args.start, config.timezone)
+        end = parse_timestamp(args.end, config.timezone)
+        if end < start:
+            raise ReconError(f"--end {args.end} is before --start {args.start}")
+        declared = {"start": start.isoformat(), "end": end.isoformat()}
+    done = write_regulator_report(
+        Path(config.store),
+        args.incident_id,
+        args.out,
+        timezone=config.timezone,
+        actor=_who(args),
+        declared=declared,
+        customer_types=args.customer_types,
+        pdf=not args.no_pdf,
+    )
+    state = "a new version" if done.new else "unchanged"
+    print(
+        terminal_text(
+            f"incident {args.incident_id}: regulator's report version {done.version} ({state},"
+            f" {done.changes} figure(s) changed since the version before) in {args.out}"
+        )
+    )
     return int(ExitCode.CLEAN)
