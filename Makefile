@@ -34,7 +34,8 @@ test: install
 # the README's images (docs/img/*.png) from the browser tests; `make test` never writes them
 screenshots: install
 	.ci/ensure-chromium
-	RECON_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/web/test_browser.py -q \
+	RECON_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest tests/web/test_browser.py \
+		tests/incident/test_readme_images.py -q \
 		-p no:cacheprovider -k test_screenshots_for_the_readme
 
 lint: install

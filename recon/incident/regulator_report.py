@@ -118,6 +118,7 @@ def render_html(
         finalize=_visible,
     )
     env.filters["money"] = _money
+    env.filters["when"] = _when
     template = env.get_template("regulator.html.j2")
     local = as_of.astimezone(ZoneInfo(timezone))
     return template.render(
@@ -128,6 +129,11 @@ def render_html(
 
 def _visible(value: Any) -> Any:
     return show_controls(show_bidi(value)) if isinstance(value, str) else value
+
+
+def _when(value: str | None) -> str:
+    """`2024-03-15 19:21:00+08:00`: an ISO time as people read it."""
+    return "" if value is None else value.replace("T", " ")
 
 
 def _money(value: str | None) -> str:

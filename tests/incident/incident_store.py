@@ -57,3 +57,22 @@ def make_store(folder: Path, cases: list[tuple] = CASES, incident: str = "INC-7"
     con.execute("DETACH recon_store")
     con.close()
     return path
+
+
+def add_events(path: Path) -> None:
+    """The cases' history without its audit links: all found on the 15th (UTC); EX-2 resolved
+    and EX-3 healed on the 16th."""
+    con = connect()
+    con.execute(f"ATTACH '{path}' AS recon_store")
+    for n, (ex_id, day, status) in enumerate(
+        [("EX-1", 15, "OPEN"), ("EX-2", 15, "OPEN"), ("EX-3", 15, "OPEN"),
+         ("EX-4", 15, "OPEN"), ("EX-5", 15, "OPEN"), ("EX-2", 16, "RESOLVED"),
+         ("EX-3", 16, "SELF_HEALED")], 1
+    ):  # fmt: skip
+        con.execute(
+            "INSERT INTO recon_store.events (event_no, exception_id, changed_at, actor, action,"
+            " to_status) VALUES ($n, $e, $at, 'nightly', 'X', $s)",
+            {"n": n, "e": ex_id, "at": datetime(2024, 3, day, 23, 0, tzinfo=UTC), "s": status},
+        )
+    con.execute("DETACH recon_store")
+    con.close()

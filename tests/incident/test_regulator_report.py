@@ -14,7 +14,7 @@ from recon.cli import main
 from recon.errors import TerminalError
 from recon.incident.regulator_report import write_regulator_report
 
-from .incident_store import make_store
+from .incident_store import add_events, make_store
 
 AS_OF = datetime(2024, 3, 17, 12, 0, tzinfo=UTC)
 WINDOW = {"start": "2024-03-15T11:20:00+00:00", "end": "2024-03-15T11:30:00+00:00"}
@@ -23,18 +23,7 @@ WINDOW = {"start": "2024-03-15T11:20:00+00:00", "end": "2024-03-15T11:30:00+00:0
 @pytest.fixture
 def store(tmp_path: Path) -> Path:
     path = make_store(tmp_path)
-    with duckdb.connect(str(path)) as con:
-        # found on the 15th; EX-2 resolved and EX-3 healed on the 16th (UTC)
-        for n, (ex_id, day, status) in enumerate(
-            [("EX-1", 15, "OPEN"), ("EX-2", 15, "OPEN"), ("EX-3", 15, "OPEN"),
-             ("EX-4", 15, "OPEN"), ("EX-5", 15, "OPEN"), ("EX-2", 16, "RESOLVED"),
-             ("EX-3", 16, "SELF_HEALED")], 1
-        ):  # fmt: skip
-            con.execute(
-                "INSERT INTO events (event_no, exception_id, changed_at, actor, action,"
-                " to_status) VALUES ($n, $e, $at, 'nightly', 'X', $s)",
-                {"n": n, "e": ex_id, "at": datetime(2024, 3, day, 23, 0, tzinfo=UTC), "s": status},
-            )
+    add_events(path)
     return path
 
 
