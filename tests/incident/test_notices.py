@@ -190,3 +190,24 @@ def test_the_command_refuses_an_incident_without_cases_in_one_line(store, tmp_pa
     assert err.count("\n") == 1
     assert "incident INC-9 has no cases in the store" in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["incident", "--id", "INC-7", "--start", "2024-03-15T11:20", "--end", "2024-03-15T11:30"],
+        ["incident", "rerun", "--id", "INC-7", "--start", "2024-03-15T11:20", "--end",
+         "2024-03-15T11:30"],
+    ],
+)  # fmt: skip
+def test_the_rerun_keeps_its_old_form_beside_the_actions(argv):
+    from flows.cli import run_incident
+    from recon.cli import build_parser
+
+    args = build_parser().parse_args(argv)
+    assert args.handler is run_incident
+    assert (args.incident_id, args.start, args.end) == (
+        "INC-7",
+        "2024-03-15T11:20",
+        "2024-03-15T11:30",
+    )

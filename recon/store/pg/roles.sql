@@ -40,4 +40,7 @@ GRANT DELETE ON recon.evidence_rows TO recon_batch;
 -- from their desks): change exceptions, users, proposals and alerts, append events, attach
 GRANT INSERT ON recon.events, recon.users, recon.attachments, recon.proposals TO recon_web;
 GRANT UPDATE ON recon.exceptions, recon.users, recon.proposals, recon.alerts TO recon_web;
+-- after an incident (schema 6): customers' notices and the regulator's report's versions
+GRANT INSERT, UPDATE ON recon.notices TO recon_web;
+GRANT INSERT ON recon.incident_reports TO recon_web;
 -- auditors: SELECT only (above)
