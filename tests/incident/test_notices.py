@@ -211,3 +211,16 @@ def test_the_rerun_keeps_its_old_form_beside_the_actions(argv):
         "2024-03-15T11:20",
         "2024-03-15T11:30",
     )
+
+
+def test_compensation_approved_and_paid_through_the_maker_checker_is_told_as_paid(store, tmp_path):
+    from recon.store import proposals
+
+    detail = {"customer_id": "C0000003", "amount": "5.00", "currency": "CNY", "basis": "goodwill"}
+    made = proposals.propose(store, "EX-4", "compensation", actor="ann", detail=detail)
+    proposals.approve(store, made.proposal_id, actor="lead")
+    proposals.post(store, made.proposal_id, actor="ann", posting_ref="PAY-1")
+    prepare(store, tmp_path / "out", channel="app", language="en")
+    text = by_customer(tmp_path / "out")["C0000003"]["message"]
+    # EX-4's 0.27 replaced by the 5.00 approved; EX-5 owes nothing
+    assert "we owe you 5.00 CNY, already paid to your account" in text
