@@ -1,4 +1,4 @@
--- goodwill: $amount per finding, or $percent_num/$percent_den percent of its amount (whole
+-- goodwill: $amount per transfer (once, however many findings point at it), or $percent_num/$percent_den percent of its amount (whole
 -- cents, half up); a customer's goodwill in one currency stops at $cap_per_customer, taken
 -- in exception id order.
 INSERT INTO compensation_lines
@@ -10,7 +10,7 @@ WITH raw AS (
                       // (200 * $percent_den::HUGEINT))::DECIMAL(38, 0) * 0.01
            END AS wanted
     FROM _cp_match
-    WHERE coalesce(customer_id, '') <> ''
+    WHERE coalesce(customer_id, '') <> '' AND first_of_transfer
 ),
 running AS (
     SELECT *,

@@ -1,9 +1,11 @@
 -- per_day_after_tat: $per_day for each whole day past the turnaround ($tat_days after the
--- money was held, or the transfer's event), at most $cap per finding (NULL: no cap).
+-- money was held, or the transfer's event), at most $cap per transfer (NULL: no cap), once
+-- per transfer.
 INSERT INTO compensation_lines
 WITH late AS (
     SELECT *, greatest(0, days_since - $tat_days::HUGEINT) AS days
     FROM _cp_match
+    WHERE first_of_transfer
 )
 SELECT exception_id, customer_id, currency, $position, $policy, days::INTEGER,
        format('{} a day for {} day(s) past T+{} ({} day(s) since {}){}',

@@ -40,7 +40,7 @@ def findings(con, rows: list[dict]) -> None:
             "INSERT INTO findings VALUES ($id, $key, $type, $subtype, $txn, $customer,"
             " $amount, 'CNY', $evidence, $since, 9.99)",
             {"id": f"EX-{n}", "key": f"K{n}", "type": kind, "subtype": subtype,
-             "txn": f"T{n}", "customer": r.get("customer", "C1"),
+             "txn": r.get("txn", f"T{n}"), "customer": r.get("customer", "C1"),
              "amount": Decimal(r.get("amount", "1000.00")), "evidence": r.get("evidence", ""),
              "since": r.get("since", HELD_SINCE)},
         )  # fmt: skip
@@ -116,6 +116,17 @@ def test_a_policy_applies_only_to_the_finding_types_it_names(con):
     rule = {"kind": "per_day_after_tat", "applies_to": ["DUPLICATE_DEBIT/SAME_REQUEST"],
             "tat_days": 1, "per_day": "10.00"}  # fmt: skip
     assert priced(con, rule) == {"EX-1": Decimal("0.00"), "EX-2": Decimal("20.00")}
+
+
+def test_a_transfer_two_findings_point_at_is_paid_per_day_once(con):
+    findings(
+        con,
+        [{"finding": "HALF_COMPLETED/BOOKED_GATEWAY_FAILED", "txn": "T9"},
+         {"finding": "HALF_COMPLETED/STUCK_PENDING", "txn": "T9", "held": None}],
+    )  # fmt: skip
+    rule = {"kind": "per_day_after_tat", "applies_to": ["HALF_COMPLETED"], "tat_days": 1,
+            "per_day": "10.00"}  # fmt: skip
+    assert priced(con, rule) == {"EX-1": Decimal("20.00"), "EX-2": Decimal("0.00")}
 
 
 def test_fee_refund_pays_back_the_fee_of_the_gateway_record_named_first(con):
