@@ -26,7 +26,7 @@ from recon.incident.notices import Notice, NoticeOptions, build_notices
 from recon.privacy import mask_id
 from recon.safety import spreadsheet_cell
 from recon.sql import load_sql, run_statements
-from recon.store import audit, users
+from recon.store import audit, permissions, users
 from recon.store.actor import check_actor, os_user
 from recon.store.lock import DEFAULT_WAIT_SECONDS
 from recon.store.session import store_change
@@ -109,13 +109,13 @@ def _prepare(
 ) -> tuple[dict[str, str], list[Notice], list[Notice], list[tuple]]:
     """Inside the store's transaction: (states of the notices known before, the notices
     rendered now, those of them new, the notices still to send after recording them)."""
-    users.acting_user(con, actor)
+    _may(con, actor, "propose")  # putting something forward for customers, as a proposal
     notices = build_notices(con, incident_id, options, timezone)
     tagged = con.execute(
         "SELECT count(*) FROM recon_store.incident_tags WHERE incident_id = $i",
         {"i": incident_id},
-    ).fetchone()
-    if not tagged or not tagged[0]:
+    ).fetchall()[0]
+    if not tagged[0]:
         raise StoreError(
             f"incident {incident_id} has no cases in the store: run `recon incident rerun"
             f" --id {incident_id} --start ... --end ...` first"
@@ -152,7 +152,7 @@ def record_receipt(
     now = now or datetime.now(UTC)
     sent = _read_receipt(Path(receipt), now)
     with store_change(store_path, owner=f"{actor}: notices sent", wait_seconds=wait_seconds) as con:
-        users.acting_user(con, actor)
+        _may(con, actor, "post")  # recording what went out, as a posting
         ids = [s[0] for s in sent]
         found = {
             r[0]: r[1]
@@ -176,13 +176,20 @@ def record_receipt(
         try:
             params = {"now": now, "actor": actor, "os_user": os_user()}
             run_statements(con, load_sql("recon.incident", "notices_sent"), params)
-            changed = con.execute("SELECT count(*) FROM _nt_changed").fetchone()[0]
+            changed = con.execute("SELECT count(*) FROM _nt_changed").fetchall()[0][0]
             if changed:
                 audit.append_events(con)
             con.execute("DROP TABLE _nt_changed")
         finally:
             con.unregister("_nt_sent")
     return changed, len(set(ids)) - changed
+
+
+def _may(con: duckdb.DuckDBPyConnection, actor: str, action: str) -> None:
+    """On a store with users: `actor` must be an enabled user whose role allows `action`."""
+    user = users.acting_user(con, actor)
+    if user is not None:
+        permissions.require(user, action)
 
 
 def _read_receipt(path: Path, now: datetime) -> list[tuple[str, datetime, str | None, int]]:

@@ -22,7 +22,7 @@ from recon.incident.pdf import print_pdf
 from recon.incident.regulator_figures import report_figures
 from recon.incident.regulator_versions import diff, keep_version, latest_declared
 from recon.safety import show_bidi, show_controls
-from recon.store import users
+from recon.store import permissions, users
 from recon.store.actor import check_actor
 from recon.store.lock import DEFAULT_WAIT_SECONDS
 from recon.store.session import store_change
@@ -65,7 +65,9 @@ def write_regulator_report(
         with store_change(
             store_path, owner=f"{actor}: report {incident_id}", wait_seconds=wait_seconds
         ) as con:
-            users.acting_user(con, actor)
+            user = users.acting_user(con, actor)
+            if user is not None:
+                permissions.require(user, "propose")  # a report put forward to the regulator
             tagged = con.execute(
                 "SELECT count(*) FROM recon_store.incident_tags WHERE incident_id = $i",
                 {"i": incident_id},

@@ -224,3 +224,15 @@ def test_compensation_approved_and_paid_through_the_maker_checker_is_told_as_pai
     text = by_customer(tmp_path / "out")["C0000003"]["message"]
     # EX-4's 0.27 replaced by the 5.00 approved; EX-5 owes nothing
     assert "we owe you 5.00 CNY, already paid to your account" in text
+
+
+def test_on_a_store_with_users_a_viewer_may_not_prepare_notices(store, tmp_path):
+    from recon.errors import PermissionDenied
+    from recon.store import users
+
+    users.add_user(store, "lead", "admin", "pw-lead-123456", actor="root")
+    users.add_user(store, "val", "viewer", "pw-val-1234567", actor="lead")
+    with pytest.raises(PermissionDenied, match=r"val \(viewer\) may not"):
+        prepare_notices(store, "INC-7", tmp_path / "out", options=NoticeOptions(),
+                        timezone="UTC", privacy=PrivacyPolicy(), actor="val")  # fmt: skip
+    assert rows(store, "SELECT count(*) FROM notices") == [(0,)]
