@@ -10,6 +10,11 @@ import duckdb
 
 from recon.model import RunInfo
 
+try:
+    from .backends import read_store
+except ImportError:  # imported by writer.py, a script beside this file
+    from backends import read_store  # type: ignore[no-redef]
+
 T0 = datetime(2024, 3, 16, 1, 0, tzinfo=UTC)
 
 
@@ -90,29 +95,25 @@ def at(n: int) -> datetime:
 
 def table_rows(store_path, table: str, order_by: str = "ALL") -> list[tuple]:
     """Every row of one store table, in a stable order (read-only, closed at once)."""
-    con = duckdb.connect(str(store_path), read_only=True)
-    try:
+    with read_store(store_path) as con:
         return con.execute(f"SELECT * FROM {table} ORDER BY {order_by}").fetchall()
-    finally:
-        con.close()
 
 
 def store_state(store_path) -> dict[str, list[tuple]]:
     """All store tables, to compare a store before and after something."""
-    con = duckdb.connect(str(store_path), read_only=True)
-    try:
-        names = [r[0] for r in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()]
+    with read_store(store_path) as con:
+        names = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()"
+            ).fetchall()
+        ]
         return {n: con.execute(f"SELECT * FROM {n} ORDER BY ALL").fetchall() for n in sorted(names)}
-    finally:
-        con.close()
 
 
 def exceptions_by_id(store_path) -> dict[str, dict]:
     """The store's exceptions table as {exception_id: row as dict}."""
-    con = duckdb.connect(str(store_path), read_only=True)
-    try:
+    with read_store(store_path) as con:
         cur = con.execute("SELECT * FROM exceptions")
         names = [d[0] for d in cur.description]
         return {row[0]: dict(zip(names, row, strict=True)) for row in cur.fetchall()}
-    finally:
-        con.close()

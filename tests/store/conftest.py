@@ -1,4 +1,4 @@
-"""Fixtures for store tests: a store path in a temp folder and a reader for its tables."""
+"""Fixtures for store tests: a store on each backend, cheap password hashes."""
 
 from __future__ import annotations
 
@@ -6,10 +6,22 @@ from pathlib import Path
 
 import pytest
 
+from .backends import BACKENDS, new_pg_store
+
+
+@pytest.fixture(params=BACKENDS)
+def store(request, tmp_path: Path) -> Path | str:
+    """Where a test's store is: a DuckDB file in its temp folder, or (the same test again) a
+    new PostgreSQL store on the session's throwaway server (backends.py)."""
+    if request.param == "duckdb":
+        return tmp_path / "recon.duckdb"
+    return new_pg_store(request.getfixturevalue("pg_server"))
+
 
 @pytest.fixture
-def store(tmp_path: Path) -> Path:
-    return tmp_path / "recon.duckdb"
+def pg_store(pg_server) -> str:
+    """A new PostgreSQL store, for what only PostgreSQL does."""
+    return new_pg_store(pg_server)
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ from recon.db import connect
 from recon.pipeline import propose_remedies
 from recon.store import keep_suggestions, recording, users
 
+from .backends import read_store
 from .builders import F, at, load_findings, run_info
 
 PASSWORD = "correct horse battery"
@@ -78,11 +79,8 @@ def add_user(store: Path, name: str, role: str, *, by: str = "root") -> None:
 
 def stored(store: Path, sql: str, params: dict | None = None) -> list[tuple]:
     """Rows of a query on the store, read-only."""
-    con = duckdb.connect(str(store), read_only=True)
-    try:
+    with read_store(store) as con:
         return con.execute(sql, params or {}).fetchall()
-    finally:
-        con.close()
 
 
 LEDGER = (

@@ -14,8 +14,11 @@ from pathlib import Path
 import duckdb
 
 from recon.store import record_run
+from recon.store.location import pg_location
+from recon.store.pg.copy import copy_store
 from recon.store.users import add_user
 
+from .backends import is_pg
 from .builders import F, at, load_findings, run_info
 
 PASSWORD = "correct horse battery"
@@ -26,8 +29,11 @@ FINDINGS = [F("T1", "100.00"), F("T2", "2000.00"), F("T3", "500.00"), F("T4", "2
 _TEMPLATES: dict[bool, Path] = {}  # built once per test session, copied for each test
 
 
-def team_store(store: Path, con: duckdb.DuckDBPyConnection, *, users: bool = True) -> Path:
-    """The team's store at `store` (a copy of one built once)."""
+def team_store(
+    store: Path | str, con: duckdb.DuckDBPyConnection, *, users: bool = True
+) -> Path | str:
+    """The team's store at `store` (a copy of one built once; into a PostgreSQL store by
+    `recon store copy`)."""
     if users not in _TEMPLATES:
         template = Path(tempfile.mkdtemp(prefix="recon-team-")) / "template.duckdb"
         load_findings(con, FINDINGS)
@@ -37,7 +43,10 @@ def team_store(store: Path, con: duckdb.DuckDBPyConnection, *, users: bool = Tru
             for name, role in TEAM:
                 add_user(template, name, role, PASSWORD, actor="lead")
         _TEMPLATES[users] = template
-    shutil.copyfile(_TEMPLATES[users], store)
+    if is_pg(store):
+        copy_store(_TEMPLATES[users], pg_location(str(store)))
+    else:
+        shutil.copyfile(_TEMPLATES[users], store)
     return store
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 
-import duckdb
 import pytest
 
 from recon.errors import StoreError
@@ -15,6 +14,7 @@ from recon.store.audit import verify_store
 from recon.store.commands import main
 from recon.store.queries import ExceptionFilter, exception_detail, list_exceptions
 
+from .backends import is_pg, tamper
 from .builders import exceptions_by_id, table_rows
 from .team import ex, team_store
 
@@ -124,9 +124,7 @@ def test_show_lists_attachments_without_their_content(team):
 def test_verify_finds_an_attachment_whose_content_was_replaced(team):
     add_attachment(team, ex("T1"), name="proof.pdf", content=PDF, actor="ann")
     assert verify_store(team).intact
-    raw = duckdb.connect(str(team))
-    raw.execute("UPDATE attachments SET content = 'forged'::BLOB")
-    raw.close()
+    tamper(team, f"UPDATE attachments SET content = 'forged'::{'bytea' if is_pg(team) else 'BLOB'}")
     verdict = verify_store(team)
     assert [(b.chain, b.what) for b in verdict.breaks] == [("attachments", "changed")]
     assert "proof.pdf" in str(verdict.breaks[0])

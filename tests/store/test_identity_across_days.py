@@ -17,6 +17,8 @@ import pytest
 from recon.cli import main
 from recon.store.migrate import CURRENT_VERSION
 
+from .backends import tamper
+
 FIXTURE = Path(__file__).parent / "fixtures" / "store_v1"
 
 
@@ -134,9 +136,7 @@ def test_a_store_of_schema_1_is_migrated_keeping_ids_and_decisions(v1_store, tmp
 
 def test_a_store_from_a_newer_recon_is_refused(store, tmp_path, capsys):
     run(FIXTURE / "day1", FIXTURE / "recon.toml", tmp_path / "out", store)
-    con = duckdb.connect(str(store))
-    con.execute("UPDATE store_info SET value = '99' WHERE key = 'schema_version'")
-    con.close()
+    tamper(store, "UPDATE store_info SET value = '99' WHERE key = 'schema_version'")
     assert run(FIXTURE / "day1", FIXTURE / "recon.toml", tmp_path / "again", store) == 2
     assert "newer recon" in capsys.readouterr().err
 

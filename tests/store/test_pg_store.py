@@ -10,6 +10,7 @@ test.
 from __future__ import annotations
 
 import itertools
+import os
 from pathlib import Path
 
 import duckdb
@@ -323,7 +324,9 @@ def test_a_writer_waits_for_the_write_lock_then_names_its_holder(pg_store, caplo
         with pg_connect(pg_store, owner="ann: resolve EX-1") as waiter, waiter.transaction():
             with pytest.raises(StoreBusyError) as busy:
                 lock_for_writing(waiter, pg_store, 0.5)
-    assert "in use by recon: run run-1 of recon (since " in str(busy.value)
+    assert f"in use by run run-1 (pid {os.getpid()} on 127.0.0.1, role recon, since " in str(
+        busy.value
+    )
     assert "waiting up to" in caplog.text
     with pg_connect(pg_store) as after, after.transaction():
         lock_for_writing(after, pg_store, 0)  # let go at the holder's commit

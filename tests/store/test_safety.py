@@ -13,9 +13,12 @@ import pytest
 
 from recon.errors import StoreBusyError
 from recon.store import record_run
+from recon.store.actions import resolve
+from recon.store.audit import verify_store
 from recon.store.queries import list_exceptions
 from recon.store.record import PAUSE_ENV, PAUSED_MARKER
 
+from .backends import only_duckdb
 from .builders import F, at, exceptions_by_id, load_findings, run_info, store_state, table_rows
 
 WRITER = Path(__file__).with_name("writer.py")
@@ -90,6 +93,7 @@ def test_a_writer_that_waits_too_long_stops_with_store_busy_naming_the_store(sto
 
 
 def test_a_reader_waits_for_a_writer_too(store):
+    only_duckdb(store, "a PostgreSQL reader never waits (the next test)")
     first = start_writer(store, 1, "T1", pause=8)
     wait_until_paused(first)
     try:
@@ -100,7 +104,37 @@ def test_a_reader_waits_for_a_writer_too(store):
         first.wait(timeout=30)
 
 
+def test_a_reader_of_a_postgresql_store_reads_what_was_committed_while_a_run_writes(pg_store, con):
+    load_findings(con, [F("T1")])
+    record_run(pg_store, con, run_info(1), actor="t", now=at(1))
+    writer = start_writer(pg_store, 2, "T1,T2", pause=8)
+    try:
+        wait_until_paused(writer)
+        started = time.monotonic()
+        rows = list_exceptions(pg_store, wait_seconds=0)
+        assert time.monotonic() - started < 5
+        assert rows["exception_id"].to_list() == ["EX-DEBI-T1"]  # run 2's T2 not yet
+    finally:
+        writer.kill()
+        writer.wait(timeout=30)
+
+
+def test_an_analyst_resolving_while_a_run_commits_waits_for_it_and_both_changes_stand(store, con):
+    load_findings(con, [F("T1"), F("T2")])
+    record_run(store, con, run_info(1), actor="t", now=at(1))
+    writer = start_writer(store, 2, "T1,T2,T3", pause=3)  # sees T1 again, finds T3
+    wait_until_paused(writer)
+    resolve(store, "EX-DEBI-T1", code="FALSE_POSITIVE", note="ok", actor="ann", wait_seconds=60)
+    assert writer.wait(timeout=60) == 0
+    rows = exceptions_by_id(store)
+    assert rows["EX-DEBI-T1"]["status"] == "RESOLVED"
+    assert rows["EX-DEBI-T1"]["last_seen_run"] == "run-2"  # the run committed first
+    assert sorted(rows) == ["EX-DEBI-T1", "EX-DEBI-T2", "EX-DEBI-T3"]
+    assert verify_store(store).intact
+
+
 def test_a_store_held_outside_recon_gives_store_busy_not_duckdbs_lock_error(store, con):
+    only_duckdb(store, "DuckDB's own file lock")
     holder = subprocess.Popen(
         [sys.executable, "-c",
          "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('open', flush=True);"

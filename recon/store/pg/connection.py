@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import re
 import time
 import zlib
 from collections.abc import Iterator
@@ -21,6 +23,7 @@ SCHEMA = "recon"  # the PostgreSQL schema holding the store's tables
 # turn whatever rows they touch; readers never take it and never wait (MVCC).
 WRITE_LOCK = zlib.crc32(b"recon exception store: writers") & 0x7FFFFFFF
 _POLL_SECONDS = 0.2
+_APPLICATION = re.compile(r"recon\[(\d+)\](?:: (.*))?")  # what pg_connect names a session
 
 log = logging.getLogger("recon.store")
 
@@ -28,7 +31,8 @@ log = logging.getLogger("recon.store")
 @contextmanager
 def pg_connect(location: PgLocation, *, owner: str = "") -> Iterator[psycopg.Connection]:
     """A connection to the store's database in UTC, closed when the block ends. `owner` (`run
-    RUN_ID`, `ann: resolve EX-...`) is its application name, which a waiting writer shows.
+    RUN_ID`, `ann: resolve EX-...`) and our pid are its application name (`recon[PID]: run
+    RUN_ID`), which a waiting writer shows.
 
     In autocommit mode: whatever must change together is written inside `conn.transaction()`
     (BEGIN ... COMMIT), never in a transaction psycopg opened implicitly and nobody commits.
@@ -37,7 +41,7 @@ def pg_connect(location: PgLocation, *, owner: str = "") -> Iterator[psycopg.Con
     (PGPASSWORD, ~/.pgpass). A failure to connect is a StoreError naming the URL (which never
     holds a password) and the server's reason.
     """
-    name = f"recon: {owner}" if owner else "recon"
+    name = f"recon[{os.getpid()}]: {owner}" if owner else f"recon[{os.getpid()}]"
     extra: dict[str, str] = {"application_name": name[:63], "options": "-c TimeZone=UTC"}
     password = read_password(location)
     if password is not None:
@@ -99,8 +103,8 @@ def check_current(conn: psycopg.Connection, location: PgLocation) -> None:
 def lock_for_writing(conn: psycopg.Connection, location: PgLocation, wait_seconds: float) -> None:
     """Take the store's write lock for the current transaction. While another writer holds
     it, say once whom we wait for, retry every _POLL_SECONDS, and past `wait_seconds` raise
-    StoreBusyError naming it (its application name: `recon: run RUN_ID`), as the DuckDB
-    store's lock does."""
+    StoreBusyError naming it (`run RUN_ID (pid PID on HOST, role ROLE, since ...)`), as the
+    DuckDB store's lock does."""
     deadline = time.monotonic() + max(0.0, wait_seconds)
     announced = False
     while not conn.execute("SELECT pg_try_advisory_xact_lock(%s)", (WRITE_LOCK,)).fetchone()[0]:
@@ -120,8 +124,15 @@ def lock_for_writing(conn: psycopg.Connection, location: PgLocation, wait_second
 
 
 def _holder(conn: psycopg.Connection) -> str:
+    """`run run-1 (pid 4242 on 10.0.0.5, role nightly, since ...Z)`: the holder as the DuckDB
+    store names it (what it does and its process), with where and as whom it connected."""
     row = conn.execute(load_sql("recon.store.pg", "lock_holder"), (WRITE_LOCK,)).fetchone()
     if not row:  # it let go meanwhile
         return "another session"
-    application, user, since = row
-    return f"{application or 'a client'} of {user} (since {since:%Y-%m-%d %H:%M:%S}Z)"
+    application, user, address, since = row
+    where = f"on {address}, role {user}, since {since:%Y-%m-%d %H:%M:%S}Z"
+    ours = _APPLICATION.fullmatch(application or "")
+    if not ours:
+        return f"{application or 'a client outside recon'} ({where})"
+    pid, what = ours.groups()
+    return f"{what or 'a recon process'} (pid {pid} {where})"

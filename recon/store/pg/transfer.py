@@ -48,8 +48,10 @@ def pg_to_duckdb(
         con.execute(
             f"INSERT INTO {target} BY NAME SELECT {casts} FROM read_csv($path, header = false,"
             " delim = ',', quote = '\"', escape = '\"', allow_quoted_nulls = false,"
+            " max_line_size = $max_line,"
             " columns = $columns)",
-            {"path": str(path), "columns": as_text},
+            # no row is longer than the file: a large attachment or evidence row fits
+            {"path": str(path), "columns": as_text, "max_line": path.stat().st_size + 1},
         )
 
 
