@@ -25,7 +25,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         " (created 0600). Behind a TLS proxy use --behind-proxy and bind to 127.0.0.1."
         " See docs/web.md.",
     )
-    serve.add_argument("--store", type=Path, help="the exception store (default: config's store)")
+    serve.add_argument(
+        "--store",
+        type=Path,
+        help="the exception store: a DuckDB file or postgresql://user@host/db (default: config's)",
+    )
     serve.add_argument("--config", type=Path, help="recon.toml ([sla], [privacy], [web], ...)")
     serve.add_argument("--host", default=DEFAULT_HOST, help=f"address to bind ({DEFAULT_HOST})")
     serve.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port ({DEFAULT_PORT})")
@@ -54,13 +58,17 @@ def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from recon.config import load_config
+    from recon.store.location import location_of, looks_like_url, remember_password_file
     from recon.store.users import store_has_users
     from recon.web.app import create_app
     from recon.web.secret import load_secret_key
     from recon.web.settings import WebSettings
 
     config = load_config(args.config)
-    store = args.store or Path(config.store)
+    store: Path | str = args.store or Path(config.store)
+    if looks_like_url(store):  # a PostgreSQL store: a URL again, with the config's password
+        remember_password_file(store, config.password_file)
+        store = location_of(store).url
     session = config.web.session_minutes if args.session_minutes is None else args.session_minutes
     idle = config.web.idle_minutes if args.idle_minutes is None else args.idle_minutes
     for flag, value in (("--session-minutes", session), ("--idle-minutes", idle)):
@@ -68,7 +76,7 @@ def _serve(args: argparse.Namespace) -> int:
             raise ConfigError(f"{flag} must be at least 1, got {value}")
     if not 0 < args.port < 65536:
         raise ConfigError(f"--port must be 1 to 65535, got {args.port}")
-    if not store.exists():
+    if not looks_like_url(store) and not Path(store).exists():
         raise StoreError(f"no exception store at {store} (a `recon run` with --store creates it)")
     if not store_has_users(store, wait_seconds=30):
         raise StoreError(

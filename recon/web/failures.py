@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -93,12 +94,16 @@ def _shown(request: Request, err: Exception) -> str:
     """The library's one-line message without the store's folder: the path in front of a
     message goes, one inside it becomes the file's name (the server's file system is none
     of the page's business)."""
+    from recon.store.location import looks_like_url
+
     message = one_line(err)
     store = settings_of(request).store_path
     prefix = f"{store}: "
     if message.startswith(prefix):
         message = message[len(prefix) :]
-    return for_the_page(message.replace(str(store), store.name))
+    # a PostgreSQL store's URL names its server and role: not the page's business either
+    shown = "the exception store" if looks_like_url(store) else Path(store).name
+    return for_the_page(message.replace(str(store), shown))
 
 
 def _holder(message: str) -> str:

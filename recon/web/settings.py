@@ -22,7 +22,7 @@ class WebSettings:
     sleeping; the server always uses the real clock.
     """
 
-    store_path: Path
+    store_path: Path | str  # a DuckDB file, or a PostgreSQL store's URL
     secret_key: bytes
     config: Config = field(default_factory=Config)
     session_minutes: int = 480  # absolute: a login lasts at most this long

@@ -22,8 +22,11 @@ with warnings.catch_warnings():  # starlette 1.x asks for httpx2; httpx works th
 
 from recon.config import load_config
 from recon.store import users
+from recon.store.location import pg_location
+from recon.store.pg.copy import copy_store as copy_into_pg
 from recon.web.app import create_app
 from recon.web.settings import WebSettings
+from tests.store.backends import BACKENDS, new_pg_store
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_data"
@@ -84,9 +87,22 @@ def copy_store(source: Path, folder: Path) -> Path:
     return target
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """The tests of a module with `BOTH_BACKENDS = True` run over a DuckDB file and again over
+    a PostgreSQL store (issue 13); the others over the file."""
+    if "store" in metafunc.fixturenames:
+        both = getattr(metafunc.module, "BOTH_BACKENDS", False)
+        metafunc.parametrize("store", BACKENDS if both else BACKENDS[:1], indirect=True)
+
+
 @pytest.fixture
-def store(team_store: Path, tmp_path: Path) -> Path:
-    """A copy of the team's store this test may change."""
+def store(request: pytest.FixtureRequest, team_store: Path, tmp_path: Path) -> Path | str:
+    """A copy of the team's store this test may change: a file, or a PostgreSQL store it was
+    copied into (`recon store copy`)."""
+    if getattr(request, "param", "duckdb") == "postgresql":
+        url = new_pg_store(request.getfixturevalue("pg_server"))
+        copy_into_pg(team_store, pg_location(url))
+        return url
     return copy_store(team_store, tmp_path / "store")
 
 

@@ -24,6 +24,8 @@ from recon.store.statuses import OPEN_STATUSES
 
 from .conftest import SAMPLE, copy_store
 
+BOTH_BACKENDS = True  # conftest.py: these tests run over a PostgreSQL store too
+
 SLA = load_config(SAMPLE / "recon.toml").sla
 AGE_BUCKETS = ((4, "under 4 hours"), (24, "4 to 24 hours"), (72, "1 to 3 days"),
                (168, "3 to 7 days"))  # fmt: skip

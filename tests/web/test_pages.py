@@ -14,10 +14,15 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
+from recon.store.location import pg_location
 from recon.store.lock import lock_path_of
+from recon.store.pg.connection import lock_for_writing, pg_connect
 from recon.web.settings import WebSettings
+from tests.store.backends import is_pg
 
 from .conftest import csrf_of, first_exception
+
+BOTH_BACKENDS = True  # conftest.py: these tests run over a PostgreSQL store too
 
 SignedIn = Callable[[str], TestClient]
 
@@ -34,8 +39,14 @@ def post(client: TestClient, path: str, **data: str):
 
 
 @contextmanager
-def run_holding(store: Path) -> Iterator[None]:
+def run_holding(store: Path | str) -> Iterator[None]:
     """Hold the store's lock as a committing run does."""
+    if is_pg(store):
+        location = pg_location(str(store))
+        with pg_connect(location, owner="run run-1") as conn, conn.transaction():
+            lock_for_writing(conn, location, 0)
+            yield
+        return
     fd = os.open(lock_path_of(store), os.O_RDWR | os.O_CREAT, 0o664)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
@@ -47,8 +58,13 @@ def run_holding(store: Path) -> Iterator[None]:
 
 def test_a_busy_store_is_a_503_page_with_retry_after(signed_in: SignedIn, store: Path) -> None:
     client = signed_in("ana")
+    exception = first_exception(client)
     with run_holding(store):
-        response = client.get("/queue")
+        if is_pg(store):  # readers never wait on PostgreSQL: the queue shows, a change waits
+            assert client.get("/queue").status_code == 200
+            response = post(client, f"/exceptions/{exception}/comment", text="seen")
+        else:
+            response = client.get("/queue")
     assert response.status_code == 503
     assert response.headers["retry-after"] == "5"
     assert "a reconciliation run is committing the store; try again in a few seconds" in (

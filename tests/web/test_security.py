@@ -15,6 +15,8 @@ from recon.web.session import COOKIE_NAME
 
 from .conftest import PASSWORD, Clock, csrf_of, first_exception
 
+BOTH_BACKENDS = True  # conftest.py: these tests run over a PostgreSQL store too
+
 SignedIn = Callable[[str], TestClient]
 EXPECTED_HEADERS = {
     "content-security-policy": CONTENT_SECURITY_POLICY,

@@ -11,6 +11,7 @@ import pytest
 from recon.cli import main
 from recon.errors import ConfigError
 from recon.web.secret import ENV_VAR, load_secret_key
+from tests.store.backends import new_pg_store
 
 from .conftest import SAMPLE, reconcile_sample
 
@@ -87,3 +88,11 @@ def test_a_key_file_others_can_read_is_refused(
     os.chmod(key_file, 0o644)
     with pytest.raises(ConfigError, match="readable by others"):
         load_secret_key(key_file)
+
+
+def test_serve_takes_a_postgresql_store_by_its_url(pg_server, capsys) -> None:
+    url = new_pg_store(pg_server)
+    assert main(["serve", "--store", url, "--config", str(SAMPLE / "recon.toml")]) == 2
+    err = capsys.readouterr().err
+    assert f"{url} has no users yet" in err  # read from PostgreSQL, not refused as a path
+    assert f"--store {url}" in err
