@@ -21,6 +21,7 @@ from recon.cli import main
 from recon.config import load_config
 from recon.db import connect
 from recon.errors import ConfigError, StoreError
+from recon.sql import load_sql
 from recon.store import actions, proposals, users
 from recon.store.audit import verify_store
 from recon.store.location import PgLocation, looks_like_url, pg_location
@@ -122,6 +123,25 @@ def test_the_password_comes_from_password_file_or_pgpassword(
     monkeypatch.setenv("PGPASSWORD", "right horse")
     with pg_connect(pg_location(url)) as conn:
         assert conn.execute("SELECT current_user").fetchone() == ("clerk",)
+
+
+def test_the_configs_password_file_reaches_every_command_on_the_store(
+    pg_server, pg_store, tmp_path, monkeypatch, capsys
+):
+    database = pg_store.url.rsplit("/", 1)[1]
+    pg_server.psql(load_sql("recon.store.pg", "roles"), database=database)
+    pg_server.psql("CREATE ROLE desk LOGIN PASSWORD 'desk horse' IN ROLE recon_web")
+    pg_server.require_password("desk")
+    monkeypatch.delenv("PGPASSWORD", raising=False)
+    monkeypatch.setenv("PGPASSFILE", str(tmp_path / "no-pgpass"))
+    (tmp_path / "pw").write_text("desk horse\n")
+    toml = tmp_path / "recon.toml"
+    url = pg_store.url.replace("//recon@", "//desk@")
+    toml.write_text(f'store = "{url}"\npassword_file = "{tmp_path / "pw"}"\n')
+    assert (
+        main(["exceptions", "list", "--store", url, "--config", str(toml), "--format", "csv"]) == 0
+    )
+    assert capsys.readouterr().out.startswith("exception_id,")
 
 
 # -- schema and migrations -----------------------------------------------------------------
