@@ -32,6 +32,10 @@ class BucketFailed(ReconError):
     """A bucket failed on the cluster, also when retried: the run stops, nothing is stored."""
 
 
+class ClusterUnavailable(ReconError):
+    """The cluster could not be reached or started: the run stops before anything is stored."""
+
+
 @dataclass(frozen=True)
 class Cluster:
     """Where the buckets run: a LocalCluster of `workers` here, or a scheduler's address."""
@@ -97,6 +101,9 @@ def cluster_executor(value: str) -> tuple[Executor, int]:
 
     def run(jobs: Sequence[BucketJob]) -> list[dict[str, str]]:
         runner = cluster.task_runner()
-        return buckets_flow.with_options(task_runner=runner)(list(jobs))
+        try:
+            return buckets_flow.with_options(task_runner=runner)(list(jobs))
+        except OSError as err:  # the scheduler cannot be reached, or the cluster not started
+            raise ClusterUnavailable(f"cannot use the Dask cluster {value}: {err}") from err
 
     return run, cluster.workers

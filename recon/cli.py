@@ -100,8 +100,8 @@ CONFIG_OPTIONS = (
         "--buckets",
         "buckets",
         int,
-        "check the transfers in this many buckets, one at a time or on a cluster"
-        " (default: as many as the memory limit needs, 1 while the day fits)",
+        "check the transfers in this many buckets, one at a time or on a cluster (default:"
+        " 1 in one process; on a cluster, enough for each worker's memory, at least 2 each)",
     ),
     ConfigOption(
         "--cluster",

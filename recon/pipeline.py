@@ -147,7 +147,9 @@ def bucket_plan(
     count = config.buckets or 1
     if not config.buckets and executor is not None:
         rows = con.execute(load_sql("recon", "working_rows")).fetchone()
-        count = max(buckets_for(int(rows[0]) if rows else 0, share.memory_limit), 2 * workers)
+        count = max(
+            buckets_for(int(rows[0]) if rows else 0, share.memory_limit), 2 * max(workers, 1)
+        )
     return BucketPlan(
         buckets=count,
         executor=executor,

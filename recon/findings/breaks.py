@@ -35,14 +35,14 @@ def find_breaks(
     to quarantine, anything at all over damage that names no transfer, or a finding of a type
     in `params.skipped_types` (table `unchecked_types`).
 
-    With a `plan` of more than one bucket the per-transfer stages run bucket by bucket, in
-    this process or on a cluster (`plan.executor`); without one, over the whole day at once.
+    With a `plan` of more than one bucket, or any plan with a cluster (`plan.executor`), the
+    per-transfer stages run bucket by bucket; otherwise over the whole day at once.
     """
     bound = detection_bindings(params)
     skipped = tuple(TYPE_STAGES[t] for t in params.skipped_types)
     try:
         _run_stages(con, BEFORE, bound, skipped)
-        if plan is None or plan.buckets <= 1:
+        if plan is None or (plan.buckets <= 1 and plan.executor is None):
             _run_stages(con, PER_TRANSFER, bound, skipped)
             _run_stages(con, AFTER, bound, skipped)
         else:

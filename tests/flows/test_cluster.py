@@ -9,7 +9,10 @@ bucket that fails twice stops the run with exit 2 and stores nothing.
 
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
@@ -99,16 +102,25 @@ def test_a_worker_killed_mid_run_is_replaced_and_the_answer_is_the_same(
     assert_same_answer(single_sample, cluster)
 
 
-@pytest.mark.usefixtures("prefect_harness")
-def test_a_bucket_that_fails_twice_stops_the_run_and_stores_nothing(tmp_path, monkeypatch, capsys):
-    data = Path(shutil.copytree(SAMPLE / "data", tmp_path / "data"))
-    monkeypatch.setenv(FAIL_BUCKET_ENV, "2")
-    code, out, store = run(data, SAMPLE / "recon.toml", tmp_path, "--cluster", "local:2",
-                           "--buckets", "4")  # fmt: skip
-    assert code == ExitCode.FAILED
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1
-    assert "bucket 2 of 4 failed on the cluster, also when retried" in err[0]
+def recon_cli(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """`recon` as a user starts it: its own process, Prefect set up by recon itself."""
+    exe = Path(sys.executable).with_name("recon")
+    return subprocess.run(
+        [str(exe), *args], capture_output=True, text=True, timeout=600,
+        env={**os.environ, **env}, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def test_a_bucket_that_fails_twice_stops_the_run_and_stores_nothing(tmp_path):
+    out, store = tmp_path / "out", tmp_path / "store.duckdb"
+    done = recon_cli(
+        "run", "--quiet", "--data-dir", str(SAMPLE / "data"), "--out", str(out),
+        "--store", str(store), "--config", str(SAMPLE / "recon.toml"),
+        "--cluster", "local:2", "--buckets", "4", **{FAIL_BUCKET_ENV: "2"},
+    )  # fmt: skip
+    assert done.returncode == ExitCode.FAILED
+    (line,) = done.stderr.strip().splitlines()
+    assert "bucket 2 of 4 failed on the cluster, also when retried" in line
     if store.exists():
         assert exceptions(store) == []
     assert not (out / "exceptions.csv").exists()
@@ -150,3 +162,16 @@ def test_workers_exchange_the_buckets_through_an_fsspec_url(single_sample, tmp_p
                   "--buckets", "3", "--cluster-storage", f"file://{storage}")  # fmt: skip
     assert_same_answer(single_sample, cluster)
     assert list(storage.iterdir()) == []  # the run's exchange folder is gone
+
+
+def test_a_scheduler_that_cannot_be_reached_is_one_line_naming_it(tmp_path):
+    out = tmp_path / "out"
+    done = recon_cli(
+        "run", "--quiet", "--data-dir", str(SAMPLE / "data"), "--out", str(out),
+        "--store", str(tmp_path / "store.duckdb"), "--config", str(SAMPLE / "recon.toml"),
+        "--cluster", "tcp://127.0.0.1:9", DASK_DISTRIBUTED__COMM__TIMEOUTS__CONNECT="2s",
+    )  # fmt: skip
+    assert done.returncode == ExitCode.FAILED
+    (line,) = done.stderr.strip().splitlines()
+    assert "cannot use the Dask cluster tcp://127.0.0.1:9" in line
+    assert not (out / "exceptions.csv").exists()
