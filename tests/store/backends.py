@@ -7,7 +7,7 @@ database on the session's throwaway server, migrated) for the other; the tests a
 
 from __future__ import annotations
 
-import itertools
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,12 +23,13 @@ from recon.store.pg.migrate import migrate
 from recon.store.pg.mirror import mirror_into
 
 BACKENDS = ("duckdb", "postgresql")
-_numbers = itertools.count(1)
 
 
 def new_pg_store(server) -> str:
     """A new database on `server` holding an empty store at the current schema; its URL."""
-    url = server.create_database(f"tests_store_{next(_numbers)}")
+    # a random name: this module is imported under two names (tests.store.backends from
+    # tests/web, .backends from tests/store), so a counter here would repeat its names
+    url = server.create_database(f"tests_store_{secrets.token_hex(6)}")
     migrate(pg_location(url))
     return url
 
