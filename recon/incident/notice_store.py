@@ -11,8 +11,6 @@ they were.
 from __future__ import annotations
 
 import csv
-import os
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +22,7 @@ from recon.config import PrivacyPolicy, parse_timestamp
 from recon.errors import ConfigError, StoreError
 from recon.incident.notices import Notice, NoticeOptions, build_notices
 from recon.privacy import mask_id
+from recon.publish.staged_files import staged_files
 from recon.safety import spreadsheet_cell
 from recon.sql import load_sql, run_statements
 from recon.store import audit, permissions, users
@@ -67,28 +66,14 @@ def prepare_notices(
     write notices.csv (for the sending system) and notices.txt (to read them) into `out_dir`."""
     actor = check_actor(actor)
     now = now or datetime.now(UTC)
-    out_dir = Path(out_dir)
-    created = not out_dir.exists()
-    files: list[tuple[Path, Path]] = []
-    try:
+    with staged_files(Path(out_dir)) as staged:
         with store_change(
             store_path, owner=f"{actor}: notices {incident_id}", wait_seconds=wait_seconds
         ) as con:
             known, notices, new, rows = _prepare(con, incident_id, options, timezone, actor, now)
-            files = _write_staged(
-                out_dir,
-                {
-                    CSV_NAME: lambda path: _write_csv(path, rows, privacy.mask_exports),
-                    TEXT_NAME: lambda path: _write_text(path, rows, privacy.mask),
-                },
-            )
-    except BaseException:
-        for tmp, _final in files:
-            tmp.unlink(missing_ok=True)
-        if created and out_dir.is_dir() and not any(out_dir.iterdir()):
-            out_dir.rmdir()
-        raise
-    landed = _land(files)
+            _write_csv(staged.path(CSV_NAME), rows, privacy.mask_exports)
+            _write_text(staged.path(TEXT_NAME), rows, privacy.mask)
+        landed = staged.land()  # after the store committed what the files list
     seen = [known[n.notice_id] for n in notices if n.notice_id in known]
     return Prepared(
         new=len(new),
@@ -240,26 +225,3 @@ def _write_text(path: Path, rows: list[tuple], mask: bool) -> None:
         for notice_id, customer, channel, language, kind, digest, content in rows:
             fh.write(f"=== {notice_id} to {mask_id(customer, mask)} ({channel}, {language},"
                      f" {kind.lower()}; sha256 {digest[:12]})\n{content}\n")  # fmt: skip
-
-
-def _write_staged(out_dir: Path, writers: dict[str, Callable[[Path], None]]) -> list[tuple]:
-    """Each file written beside its final name (`.name.tmp`); `_land` moves them in place
-    after the store commits, so a failure leaves the folder as it was."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staged = []
-    try:
-        for name, write in writers.items():
-            tmp = out_dir / f".{name}.tmp"
-            write(tmp)
-            staged.append((tmp, out_dir / name))
-    except BaseException:
-        for tmp, _final in staged:
-            tmp.unlink(missing_ok=True)
-        raise
-    return staged
-
-
-def _land(staged: list[tuple]) -> tuple[Path, ...]:
-    for tmp, final in staged:
-        os.replace(tmp, final)
-    return tuple(final for _tmp, final in staged)

@@ -21,6 +21,7 @@ from recon.errors import StoreError
 from recon.incident.pdf import print_pdf
 from recon.incident.regulator_figures import report_figures
 from recon.incident.regulator_versions import diff, keep_version, latest_declared
+from recon.publish.staged_files import staged_files
 from recon.safety import show_bidi, show_controls
 from recon.store import permissions, users
 from recon.store.actor import check_actor
@@ -58,10 +59,7 @@ def write_regulator_report(
     window; without it, the one the latest version declared."""
     actor = check_actor(actor)
     now = now or datetime.now(UTC)
-    out_dir = Path(out_dir)
-    created = not out_dir.exists()
-    staged: list[tuple[Path, Path]] = []
-    try:
+    with staged_files(Path(out_dir)) as staged:
         with store_change(
             store_path, owner=f"{actor}: report {incident_id}", wait_seconds=wait_seconds
         ) as con:
@@ -82,26 +80,18 @@ def write_regulator_report(
                                      declared=window, customer_types=customer_types)  # fmt: skip
             version = keep_version(con, incident_id, figures, actor=actor, now=now)
             changes = diff(version.previous, figures)
-            out_dir.mkdir(parents=True, exist_ok=True)
             page = render_html(figures, version.number, version.new, changes, now, timezone)
-            staged.append(_stage(out_dir, HTML_NAME, page))
+            html = staged.path(HTML_NAME)
+            html.write_text(page, encoding="utf-8")
             document = {"version": version.number, "as_of": now.isoformat(), **figures,
                         "changes": [list(c) for c in changes]}  # fmt: skip
-            staged.append(_stage(out_dir, JSON_NAME, json.dumps(document, indent=2,
-                                                                 ensure_ascii=False)))  # fmt: skip
+            staged.path(JSON_NAME).write_text(
+                json.dumps(document, indent=2, ensure_ascii=False), encoding="utf-8"
+            )
             if pdf:
-                tmp = out_dir / ".regulator_report.tmp.pdf"
-                staged.append((tmp, out_dir / PDF_NAME))
-                print_pdf(staged[0][0], tmp)
-    except BaseException:
-        for tmp, _final in staged:
-            tmp.unlink(missing_ok=True)
-        if created and out_dir.is_dir() and not any(out_dir.iterdir()):
-            out_dir.rmdir()
-        raise
-    for tmp, final in staged:
-        tmp.replace(final)
-    return Written(version.number, version.new, len(changes), tuple(f for _t, f in staged))
+                print_pdf(html, staged.path(PDF_NAME))
+        landed = staged.land()  # after the store committed this version
+    return Written(version.number, version.new, len(changes), landed)
 
 
 def render_html(
@@ -140,10 +130,3 @@ def _when(value: str | None) -> str:
 
 def _money(value: str | None) -> str:
     return "" if value is None else f"{Decimal(value):,.2f}"
-
-
-def _stage(out_dir: Path, name: str, text: str) -> tuple[Path, Path]:
-    final = out_dir / name
-    tmp = out_dir / f".{final.stem}.tmp{final.suffix}"  # a page Chromium opens as HTML
-    tmp.write_text(text, encoding="utf-8")
-    return tmp, final
