@@ -299,8 +299,10 @@ def exception_detail(
         comments = con.sql(load_sql("recon.store", "comments"), params=one).pl()
         attachments = con.sql(load_sql("recon.store", "attachments_of"), params=one).pl()
         runs = con.execute(
-            "SELECT run_id FROM recon_store.sightings WHERE exception_id = $exception_id"
-            " ORDER BY run_id",
+            "SELECT s.run_id FROM recon_store.sightings AS s"
+            " LEFT JOIN recon_store.runs AS r USING (run_id)"
+            " WHERE s.exception_id = $exception_id"
+            " ORDER BY r.run_no NULLS FIRST, r.started_at, s.run_id",  # ids sort by second only
             one,
         ).fetchall()
         incidents = con.execute(
