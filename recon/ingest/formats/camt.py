@@ -26,6 +26,7 @@ from recon.ingest.formats.iso20022 import (
     children,
     code,
     date_time,
+    day,
     local,
     require_message,
     text,
@@ -94,7 +95,15 @@ def read_camt(path: Path, options: FormatOptions, message: str, fmt: str) -> Pro
                         origin=unit.origin, fields=with_constants(fields, options.constants)
                     )
                 )
-        controls.extend(statement_controls(report_path, report, entries))
+        controls.extend(
+            statement_controls(
+                report_path,
+                report,
+                entries,
+                basis=options.balance_basis or "booking",
+                source=options.source,
+            )
+        )
     return ProviderExtract(
         source=options.source,
         records=tuple(records),
@@ -109,6 +118,7 @@ def _figures(entry: Element) -> Entry:
         amount=amount(text(entry, "Amt")),
         credit={"CRDT": True, "DBIT": False}.get(text(entry, "CdtDbtInd")),
         booked=code(entry, "Sts") == "BOOK",
+        value_day=day(child(entry, "ValDt")) or day(child(entry, "BookgDt")),
     )
 
 
@@ -214,6 +224,7 @@ FORMATS = (
         suffixes=(".xml",),
         summary="ISO 20022 camt.053 bank-to-customer statement (entries; TxsSummry and balances"
         " checked)",
+        defaults=FormatOptions(balance_basis="booking"),
     ),
     Format(
         name="camt054",

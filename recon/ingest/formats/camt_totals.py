@@ -3,6 +3,11 @@
 `<TxsSummry>`: the number and sum of all entries, of credit and of debit entries, and the net.
 `<Bal>`: the opening booked balance (OPBD, else PRCD) plus booked credits minus booked debits
 is the closing booked balance (CLBD), as ISO 20022 defines it (booking date, not value date).
+A source with `balance_basis = "value"` (banks such as PostFinance state CLBD by value date)
+counts only the booked entries valued on or before the CLBD's own date: an entry valued later
+is outside that balance (it is in the forward balance, FWAV). An entry without a value date
+counts by its booking date. On the booking basis, a CLBD that disagrees but would agree by
+value date says so (the ControlTotal's hint).
 A batch entry whose transactions are itemised: their amounts add up to the entry, and their
 number is the batch's `<NbOfTxs>`. Each is a ControlTotal; ingest stops a run on any that
 disagrees, naming both figures.
@@ -16,7 +21,8 @@ from decimal import Decimal
 from xml.etree.ElementTree import Element
 
 from recon.ingest.formats.extract import ControlTotal
-from recon.ingest.formats.iso20022 import amount, child, children, code, text
+from recon.ingest.formats.iso20022 import amount, child, children, code, day, text
+from recon.ingest.formats.options import BalanceBasis
 
 ZERO = Decimal("0")
 
@@ -28,13 +34,22 @@ class Entry:
     amount: Decimal | None  # None when the file's text is not an amount
     credit: bool | None  # None when CdtDbtInd is neither CRDT nor DBIT
     booked: bool  # Sts BOOK
+    value_day: str = ""  # the value date (YYYY-MM-DD), else the booking date, else ""
 
 
 def statement_controls(
-    report_path: str, report: Element, entries: Sequence[Entry]
+    report_path: str,
+    report: Element,
+    entries: Sequence[Entry],
+    *,
+    basis: BalanceBasis = "booking",
+    source: str = "gateway",
 ) -> list[ControlTotal]:
-    """TxsSummry and balance checks of one `<Stmt>`/`<Ntfctn>` (those the file states)."""
-    return _summary(report_path, report, entries) + _balance(report_path, report, entries)
+    """TxsSummry and balance checks of one `<Stmt>`/`<Ntfctn>` (those the file states); the
+    closing balance on `basis`, `source` named in a hint to change it."""
+    return _summary(report_path, report, entries) + _balance(
+        report_path, report, entries, basis, source
+    )
 
 
 def _sum(entries: Sequence[Entry]) -> Decimal:
@@ -87,29 +102,62 @@ def _stated(
     ]
 
 
-def _balances(path: str, report: Element) -> dict[str, Decimal]:
-    found: dict[str, Decimal] = {}
+def _balances(path: str, report: Element) -> dict[str, tuple[Decimal, str]]:
+    """Each balance type's first amount (signed) and its date (`Dt/Dt` or `Dt/DtTm`'s day)."""
+    found: dict[str, tuple[Decimal, str]] = {}
     for _, balance in children(report, "Bal", path):
         kind = code(balance, "Tp", "CdOrPrtry")
         value = amount(text(balance, "Amt"))
         if kind and value is not None and kind not in found:
-            found[kind] = -value if text(balance, "CdtDbtInd") == "DBIT" else value
+            signed = -value if text(balance, "CdtDbtInd") == "DBIT" else value
+            found[kind] = (signed, day(child(balance, "Dt")))
     return found
 
 
-def _balance(path: str, report: Element, entries: Sequence[Entry]) -> list[ControlTotal]:
+def _net(entries: Sequence[Entry]) -> Decimal:
+    """Booked credits minus booked debits."""
+    booked = [e for e in entries if e.booked]
+    return _sum([e for e in booked if e.credit is True]) - _sum(
+        [e for e in booked if e.credit is False]
+    )
+
+
+def _valued_by(entries: Sequence[Entry], closing_day: str) -> list[Entry]:
+    """The entries inside a balance struck by value date on `closing_day`: all but those
+    valued after it (without a closing date, none is known to be after it)."""
+    return [e for e in entries if not (closing_day and e.value_day and e.value_day > closing_day)]
+
+
+def _balance(
+    path: str, report: Element, entries: Sequence[Entry], basis: BalanceBasis, source: str
+) -> list[ControlTotal]:
     balances = _balances(path, report)
     opening_code = "OPBD" if "OPBD" in balances else "PRCD"
     if opening_code not in balances or "CLBD" not in balances:
         return []
-    booked = [e for e in entries if e.booked]
-    credits = _sum([e for e in booked if e.credit is True])
-    debits = _sum([e for e in booked if e.credit is False])
+    opening = balances[opening_code][0]
+    closing, closing_day = balances["CLBD"]
+    by_value = opening + _net(_valued_by(entries, closing_day))
+    if basis == "value":
+        on = closing_day or "its date (none stated: every entry)"
+        return [
+            ControlTotal(
+                name=f"{path}/Bal CLBD (= {opening_code} + booked credits - booked debits"
+                f" valued on or before {on})",
+                expected=closing,
+                actual=by_value,
+            )
+        ]
+    by_booking = opening + _net(entries)
+    hint = ""
+    if by_booking != closing and by_value == closing:
+        hint = f'by value date it agrees: set balance_basis = "value" in [sources.{source}]'
     return [
         ControlTotal(
             name=f"{path}/Bal CLBD (= {opening_code} + booked credits - booked debits)",
-            expected=balances["CLBD"],
-            actual=balances[opening_code] + credits - debits,
+            expected=closing,
+            actual=by_booking,
+            hint=hint,
         )
     ]
 

@@ -37,6 +37,7 @@ class ControlTotal:
     name: str  # e.g. "footer total trades", "TxsSummry/TtlNtries/Sum"
     expected: Decimal  # what the file says
     actual: Decimal  # what the records sum/count to
+    hint: str = ""  # when it disagrees: what would make it agree, if something provably would
 
     @property
     def agrees(self) -> bool:

@@ -35,12 +35,15 @@ _LINE = re.compile(r"^(?:(?P<member>.+) )?(?:line|row) (?P<number>\d+)$")
 class ProviderTotalMismatch(ControlTotalMismatch):
     """A total the provider's file states about itself disagrees with its rows."""
 
-    def __init__(self, file: Path | str, figure: str, expected: str, found: str) -> None:
+    def __init__(
+        self, file: Path | str, figure: str, expected: str, found: str, hint: str = ""
+    ) -> None:
         self.file, self.figure, self.expected, self.found = str(file), figure, expected, found
+        self.hint = hint
         InputError.__init__(
             self,
             f"{file}: its own total {figure} is {expected} but its rows add up to {found}"
-            " (truncated or corrupt file)",
+            f" ({hint or 'truncated or corrupt file'})",
         )
 
 
@@ -121,11 +124,12 @@ def check_accounting(path: Path, extract: ProviderExtract) -> None:
 
 
 def check_totals(path: Path, controls: Sequence[ControlTotal]) -> None:
-    """The first of the file's own totals that disagrees stops the run, naming both figures."""
+    """The first of the file's own totals that disagrees stops the run, naming both figures
+    (and the reader's hint, when it knows what would make the figure agree)."""
     for control in controls:
         if control.expected != control.actual:
             raise ProviderTotalMismatch(
-                path, control.name, str(control.expected), str(control.actual)
+                path, control.name, str(control.expected), str(control.actual), control.hint
             )
 
 

@@ -88,6 +88,14 @@ def date_time(element: Element | None, utc_offset: str = "") -> str:
     return f"{day}T00:00:00{utc_offset}" if _DATE.fullmatch(day) else day
 
 
+def day(element: Element | None) -> str:
+    """The calendar day of a `<BookgDt>`/`<ValDt>`/`<Bal><Dt>`-like choice as the file writes
+    it (`Dt`, else the date part of `DtTm`, without converting its offset); "" when it states
+    none."""
+    stamp = text(element, "Dt") or text(element, "DtTm")[:10]
+    return stamp if _DATE.fullmatch(stamp) else ""
+
+
 def with_offset(stamp: str, utc_offset: str) -> str:
     """An ISO date-time with `utc_offset` written after it when it has none of its own."""
     return stamp if not stamp or _HAS_OFFSET.search(stamp) else stamp + utc_offset

@@ -17,6 +17,8 @@ from recon.ingest.formats.cells import check_offset
 
 AmountUnit = Literal["yuan", "fen"]
 AMOUNT_UNITS = ("yuan", "fen")
+BalanceBasis = Literal["booking", "value"]
+BALANCE_BASES = ("booking", "value")
 
 
 def _empty() -> Mapping[str, str]:
@@ -43,6 +45,10 @@ class FormatOptions:
     sheet: the worksheet of an .xlsx file (None: the first).
     encoding: the file's text encoding.
     utc_offset: written after provider times that carry none ("+08:00"; "" for none).
+    balance_basis: how a statement's closing booked balance counts its entries: "booking"
+        (every booked entry, ISO 20022's definition) or "value" (booked entries valued on or
+        before the closing balance's date); None for a format whose files state no balances
+        (the key is refused there).
     files: glob of the source's file names in the data folder (None: `<source>*`).
     source: the recon source the records feed (set from the config table's name).
     """
@@ -61,6 +67,7 @@ class FormatOptions:
     sheet: str | None = None
     encoding: str = "utf-8-sig"
     utc_offset: str = ""
+    balance_basis: BalanceBasis | None = None
     files: str | None = None
     source: str = "gateway"
 
@@ -113,6 +120,16 @@ def _option(defaults: FormatOptions, where: str, key: str, value: Any) -> Any:
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
             raise ConfigError(f'{name} must be a list of texts, e.g. ["/", "-"]')
         return tuple(value)
+    if key == "balance_basis":
+        if defaults.balance_basis is None:
+            raise ConfigError(
+                f"{name} applies only to a format whose files state balances (camt053)"
+            )
+        if value not in BALANCE_BASES:
+            raise ConfigError(
+                f"{name} must be one of {', '.join(repr(b) for b in BALANCE_BASES)}, got {value!r}"
+            )
+        return value
     if not isinstance(value, str):
         raise ConfigError(f"{name} must be a text, got {value!r}")
     if key == "delimiter" and (len(value) != 1 or value in ('"', "\r", "\n")):

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from recon.errors import ConfigError, UnreadableFileError
 from recon.ingest.formats.camt import read_camt053, read_camt054
+from recon.ingest.formats.ingest import ProviderTotalMismatch, check_totals
 from recon.ingest.formats.options import FormatOptions
 
 NS = "urn:iso:std:iso:20022:tech:xsd:camt.053.001.04"
@@ -30,10 +31,12 @@ def entry(
     *,
     refs: str = "<EndToEndId>T1</EndToEndId>",
     booked: str = "<Dt>2024-03-15</Dt>",
+    valued: str = "<Dt>2024-03-15</Dt>",
     extra: str = "",
 ) -> str:
+    value_date = f"<ValDt>{valued}</ValDt>" if valued else ""
     return f"""<Ntry><Amt Ccy="EUR">{amount}</Amt><CdtDbtInd>{indicator}</CdtDbtInd>{extra}
-  <Sts>{status}</Sts><BookgDt>{booked}</BookgDt><ValDt><Dt>2024-03-15</Dt></ValDt>
+  <Sts>{status}</Sts><BookgDt>{booked}</BookgDt>{value_date}
   <NtryDtls><TxDtls><Refs>{refs}</Refs></TxDtls></NtryDtls></Ntry>"""
 
 
@@ -147,6 +150,83 @@ def test_a_pending_entry_is_outside_the_booked_balance(tmp_path: Path) -> None:
     extract = read(tmp_path, xml)
     assert [r.fields["status"] for r in extract.records] == ["SUCCESS", "PENDING"]
     assert all(c.agrees for c in extract.controls)
+
+
+def valued_after_closing(*, closing: str = "130.00", late: str = "<Dt>2024-03-18</Dt>") -> str:
+    """OPBD 100.00 and CLBD `closing`, both dated 2024-03-15; three entries booked that day:
+    50.00 CRDT and 20.00 DBIT valued that day, 30.00 CRDT valued `late` (a Friday booking
+    valued on Monday). By booking date CLBD is 160.00, by value date 130.00."""
+    return statement(
+        entry("50.00", "CRDT", refs="<EndToEndId>T1</EndToEndId>"),
+        entry("20.00", "DBIT", refs="<EndToEndId>T2</EndToEndId>"),
+        entry("30.00", "CRDT", refs="<EndToEndId>T3</EndToEndId>", valued=late),
+        head=OPENING + CLOSING.format(closing=closing),
+    )
+
+
+def stop_message(tmp_path: Path, xml: str, **options: object) -> str:
+    """The one line a run stops with on this statement's first disagreeing total."""
+    with pytest.raises(ProviderTotalMismatch) as caught:
+        check_totals(tmp_path / "gateway_stmt.xml", read(tmp_path, xml, **options).controls)
+    return str(caught.value)
+
+
+def test_by_default_the_closing_balance_counts_every_booked_entry(tmp_path: Path) -> None:
+    [balance] = read(tmp_path, valued_after_closing(closing="160.00")).controls
+    assert balance.name.endswith("Bal CLBD (= OPBD + booked credits - booked debits)")
+    assert (balance.expected, balance.actual, balance.hint) == (
+        Decimal("160.00"),
+        Decimal("160.00"),
+        "",
+    )
+
+
+def test_value_basis_leaves_out_an_entry_valued_after_the_closing_date(tmp_path: Path) -> None:
+    extract = read(tmp_path, valued_after_closing(), balance_basis="value")
+    [balance] = extract.controls
+    assert balance.name.endswith("booked debits valued on or before 2024-03-15)")
+    assert (balance.expected, balance.actual) == (Decimal("130.00"), Decimal("130.00"))
+    assert [r.fields["txn_ref"] for r in extract.records] == ["T1", "T2", "T3"]
+    assert extract.accounted == 3
+
+
+def test_value_basis_compares_the_day_of_a_value_date_time(tmp_path: Path) -> None:
+    same_day = valued_after_closing(closing="160.00", late="<DtTm>2024-03-15T23:59:00</DtTm>")
+    assert all(c.agrees for c in read(tmp_path, same_day, balance_basis="value").controls)
+    next_day = valued_after_closing(late="<DtTm>2024-03-16T00:01:00+01:00</DtTm>")
+    assert all(c.agrees for c in read(tmp_path, next_day, balance_basis="value").controls)
+
+
+def test_value_basis_counts_an_entry_without_value_date_by_its_booking_date(
+    tmp_path: Path,
+) -> None:
+    xml = statement(
+        entry("50.00", "CRDT", valued=""),
+        entry("30.00", "CRDT", booked="<Dt>2024-03-18</Dt>", valued=""),
+        head=OPENING + CLOSING.format(closing="150.00"),
+    )
+    assert all(c.agrees for c in read(tmp_path, xml, balance_basis="value").controls)
+
+
+def test_value_basis_still_stops_totals_wrong_by_value_date_too(tmp_path: Path) -> None:
+    message = stop_message(tmp_path, valued_after_closing(closing="131.00"), balance_basis="value")
+    assert "valued on or before 2024-03-15) is 131.00 but its rows add up to 130.00" in message
+    assert "(truncated or corrupt file)" in message
+
+
+def test_a_booking_basis_stop_says_when_the_value_basis_would_agree(tmp_path: Path) -> None:
+    message = stop_message(tmp_path, valued_after_closing(closing="130.00"))
+    assert "is 130.00 but its rows add up to 160.00" in message
+    assert message.endswith(
+        '(by value date it agrees: set balance_basis = "value" in [sources.gateway])'
+    )
+
+
+def test_no_value_basis_hint_when_it_would_disagree_too(tmp_path: Path) -> None:
+    message = stop_message(tmp_path, valued_after_closing(closing="131.00"))
+    assert "is 131.00 but its rows add up to 160.00" in message
+    assert "balance_basis" not in message
+    assert message.endswith("(truncated or corrupt file)")
 
 
 def test_an_unmapped_status_is_handed_on_for_the_schema_to_quarantine(tmp_path: Path) -> None:

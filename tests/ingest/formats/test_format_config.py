@@ -69,3 +69,22 @@ def test_a_status_map_is_added_to_the_formats_own():
 def test_thousands_separator_does_not_apply_to_a_format():
     with pytest.raises(ConfigError, match="thousands_separator does not apply"):
         gateway(format="generic", thousands_separator=",")
+
+
+def test_balance_basis_is_a_camt053_option_defaulting_to_the_booking_date():
+    assert gateway(format="camt053").format_options.balance_basis == "booking"
+    assert gateway(format="camt053", balance_basis="value").format_options.balance_basis == "value"
+
+
+@pytest.mark.parametrize("value", ["valuedate", "Value", "", True])
+def test_an_unknown_balance_basis_is_refused_naming_the_allowed_values(value):
+    with pytest.raises(
+        ConfigError,
+        match=r"\[sources.gateway\] balance_basis must be one of 'booking', 'value', got ",
+    ):
+        gateway(format="camt053", balance_basis=value)
+
+
+def test_balance_basis_is_refused_for_a_format_whose_files_state_no_balances():
+    with pytest.raises(ConfigError, match=r"balance_basis applies only to .*\(camt053\)"):
+        gateway(format="camt054", balance_basis="value")

@@ -24,6 +24,13 @@ def test_one_formats_defaults_are_shown(capsys):
     assert "footer_starts = '总交易单数'" in out
 
 
+def test_camt053_shows_its_balance_basis(capsys):
+    assert main(["formats", "camt053"]) == ExitCode.CLEAN
+    assert "balance_basis = 'booking'" in capsys.readouterr().out
+    assert main(["formats", "camt054"]) == ExitCode.CLEAN
+    assert "balance_basis" not in capsys.readouterr().out
+
+
 def test_an_unknown_format_exits_2_listing_the_known_ones(capsys):
     assert main(["formats", "wechat"]) == ExitCode.FAILED
     assert "unknown format 'wechat' (known: " in capsys.readouterr().err

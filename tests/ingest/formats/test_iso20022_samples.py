@@ -10,8 +10,10 @@ from xml.etree import ElementTree
 
 import pytest
 
+from recon.config import config_from_mapping
 from recon.errors import UnreadableFileError
 from recon.ingest.formats.camt import read_camt053, read_camt054
+from recon.ingest.formats.ingest import ProviderTotalMismatch, check_accounting, check_totals
 from recon.ingest.formats.options import FormatOptions
 from recon.ingest.formats.pain002 import read_pain002
 
@@ -102,19 +104,47 @@ def test_the_checked_totals_of_the_samples_that_state_them() -> None:
     assert counted[POSTFINANCE_053] == 1  # CLBD
 
 
+def camt053_options(**spec: object) -> FormatOptions:
+    """The options a `[sources.gateway] format = "camt053"` table with `spec` gives."""
+    config = config_from_mapping({"sources": {"gateway": {"format": "camt053", **spec}}})
+    return config.source("gateway").format_options
+
+
 def test_finding_postfinance_camt053_closing_balance_is_value_dated() -> None:
     """FINDING: PostFinance's sample statement says CLBD 215112.21, but OPBD 211993.19 plus
     its booked credits (4733.72) minus debits (77.70) is 216649.21 (its FWAV). The 1537.00
     difference is the one entry booked 2020-11-24 with value date 2020-11-25: this bank
-    computes CLBD by value date, not by booking date as ISO 20022 defines it. The check is not
-    silenced: such a file stops a run until a value-date basis is offered."""
-    extract = read_camt053(SAMPLES / POSTFINANCE_053, FormatOptions())
+    computes CLBD by value date, not by booking date as ISO 20022 defines it. On the default
+    booking basis the check is not silenced: the file stops a run, and the stop says that by
+    value date it agrees."""
+    path = SAMPLES / POSTFINANCE_053
+    extract = read_camt053(path, camt053_options())
     [balance] = extract.controls
     assert "CLBD" in balance.name
     assert (balance.expected, balance.actual) == (Decimal("215112.21"), Decimal("216649.21"))
     later_value = [r for r in extract.records if r.fields["amount"] == "1537.00"]
     assert balance.actual - balance.expected == Decimal("1537.00")
     assert len(later_value) == 1
+    with pytest.raises(ProviderTotalMismatch) as caught:
+        check_totals(path, extract.controls)
+    assert "is 215112.21 but its rows add up to 216649.21" in str(caught.value)
+    assert str(caught.value).endswith(
+        '(by value date it agrees: set balance_basis = "value" in [sources.gateway])'
+    )
+
+
+def test_postfinance_camt053_on_the_value_basis_is_read_in_full_and_its_balance_agrees() -> None:
+    path = SAMPLES / POSTFINANCE_053
+    extract = read_camt053(path, camt053_options(balance_basis="value"))
+    [balance] = extract.controls
+    assert balance.name.endswith("valued on or before 2020-11-24)")
+    assert (balance.expected, balance.actual) == (Decimal("215112.21"), Decimal("215112.21"))
+    check_totals(path, extract.controls)  # no stop
+    check_accounting(path, extract)
+    entries = [_trim(p) for p in element_paths(path, "Ntry")]
+    assert sorted(_trim(r.origin) for r in extract.records) == sorted(entries)
+    assert extract.accounted == len(entries) == 5
+    assert "1537.00" in [r.fields["amount"] for r in extract.records]  # kept as its row
 
 
 def test_a_tampered_summary_in_a_real_statement_disagrees(tmp_path: Path) -> None:
