@@ -144,6 +144,30 @@ def test_the_configs_password_file_reaches_every_command_on_the_store(
     assert capsys.readouterr().out.startswith("exception_id,")
 
 
+def test_the_web_role_sets_the_approval_limit_and_no_other_store_setting(
+    pg_server, pg_store, capsys
+):
+    database = pg_store.url.rsplit("/", 1)[1]
+    pg_server.psql(load_sql("recon.store.pg", "roles"), database=database)
+    users.add_user(pg_store.url, "lead", "admin", "pw-lead-123456", actor="root")
+    pg_server.psql("CREATE ROLE lead LOGIN IN ROLE recon_web")
+    url = pg_store.url.replace("//recon@", "//lead@")
+    assert main(["approvals", "set", "50000.00", "--store", url, "--actor", "lead"]) == 0
+    assert main(["approvals", "set", "none", "--store", url, "--actor", "lead"]) == 0
+    assert main(["approvals", "set", "800.00", "--store", url, "--actor", "lead"]) == 0
+    capsys.readouterr()
+    assert sql(pg_store, "SELECT value FROM recon.store_info WHERE key = 'approvals_admin_above'"
+               ) == [("800.00",)]  # fmt: skip
+    with psycopg.connect(url, autocommit=True) as conn:
+        changed = conn.execute("UPDATE recon.store_info SET value = '1'")
+        assert changed.rowcount == 1  # the limit's row only: the schema version is not its own
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="row-level security"):
+            conn.execute("INSERT INTO recon.store_info VALUES ('schema_version_2', '9')")
+    assert sql(pg_store, "SELECT value FROM recon.store_info WHERE key = 'schema_version'") == [
+        (str(CURRENT_VERSION),)
+    ]
+
+
 # -- schema and migrations -----------------------------------------------------------------
 
 

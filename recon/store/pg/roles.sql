@@ -44,3 +44,13 @@ GRANT UPDATE ON recon.exceptions, recon.users, recon.proposals, recon.alerts TO 
 GRANT INSERT, UPDATE ON recon.notices TO recon_web;
 GRANT INSERT ON recon.incident_reports TO recon_web;
 -- auditors: SELECT only (above)
+-- the store's approval limit (`recon approvals set`, an admin's act through recon_web) is a
+-- row of store_info: a row-level policy lets recon_web write that row and no other, so the
+-- schema version stays the owner's (the owner, who runs migrations, is not subject to it)
+GRANT INSERT, UPDATE, DELETE ON recon.store_info TO recon_web;
+ALTER TABLE recon.store_info ENABLE ROW LEVEL SECURITY;
+DROP POLICY IF EXISTS store_info_read ON recon.store_info;
+CREATE POLICY store_info_read ON recon.store_info FOR SELECT USING (true);
+DROP POLICY IF EXISTS store_info_approval_limit ON recon.store_info;
+CREATE POLICY store_info_approval_limit ON recon.store_info TO recon_web
+    USING (key = 'approvals_admin_above') WITH CHECK (key = 'approvals_admin_above');
