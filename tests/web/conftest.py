@@ -26,6 +26,7 @@ from recon.store.location import pg_location
 from recon.store.pg.copy import copy_store as copy_into_pg
 from recon.web.app import create_app
 from recon.web.settings import WebSettings
+from tests.pg_server import PgServer
 from tests.store.backends import BACKENDS, new_pg_store
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -100,10 +101,15 @@ def store(request: pytest.FixtureRequest, team_store: Path, tmp_path: Path) -> P
     """A copy of the team's store this test may change: a file, or a PostgreSQL store it was
     copied into (`recon store copy`)."""
     if getattr(request, "param", "duckdb") == "postgresql":
-        url = new_pg_store(request.getfixturevalue("pg_server"))
-        copy_into_pg(team_store, pg_location(url))
-        return url
+        return pg_copy_of(team_store, request.getfixturevalue("pg_server"))
     return copy_store(team_store, tmp_path / "store")
+
+
+def pg_copy_of(source: Path, pg_server: PgServer) -> str:
+    """A new PostgreSQL store on the test server holding a copy of `source`; its URL."""
+    url = new_pg_store(pg_server)
+    copy_into_pg(source, pg_location(url))
+    return url
 
 
 class Clock:

@@ -1,11 +1,17 @@
 """The web app in a real browser: Debian's Chromium driven by Playwright against a real
 `recon serve` (uvicorn) over a store filled by a real `recon run` of sample_data/.
 
-One server for this module, one browser for the session; each test signs in its own users
-in fresh browser contexts and works its own exceptions, so the tests do not depend on each
-other's order. The last test takes the README's screenshots: into the test's temporary
-folder, or into docs/img/ with RECON_UPDATE_SCREENSHOTS=1 (`make screenshots`), so a test run
-never changes the repository.
+One server for this module over a DuckDB file, one browser for the session; each test signs
+in its own users in fresh browser contexts and works its own exceptions, so the tests do not
+depend on each other's order. The analyst's essential workflow (sign in, the queue, take an
+item with htmx, comment and attach, resolve; tests marked ON_BOTH_BACKENDS) runs again
+against a second server over a PostgreSQL store, and each of those tests reads its change
+back from the store itself. A PostgreSQL page costs about three times a file's (every
+request mirrors the store), so only these few run on both.
+
+The last test takes the README's screenshots: into the test's temporary folder, or into
+docs/img/ with RECON_UPDATE_SCREENSHOTS=1 (`make screenshots`), so a test run never changes
+the repository.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -25,8 +33,10 @@ import playwright.sync_api as sync_api  # a dev dependency: missing, these tests
 import pytest
 
 from recon.web.session import COOKIE_NAME, Session, SessionCodec
+from tests.pg_server import PgServer
+from tests.store.backends import BACKENDS, read_store
 
-from .conftest import PASSWORD, ROOT, SAMPLE, SECRET, copy_store
+from .conftest import PASSWORD, ROOT, SAMPLE, SECRET, copy_store, pg_copy_of
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -52,13 +62,58 @@ def browser() -> Iterator[sync_api.Browser]:
         browser.close()
 
 
+@dataclass(frozen=True)
+class Served:
+    """A live `recon serve`: its base URL and the store it serves (a file, or a URL)."""
+
+    base: str
+    store: Path | str
+
+
 @pytest.fixture(scope="module")
-def server(team_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`recon serve` on a free loopback port over a copy of the team's store."""
+def served_file(team_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """`recon serve` over a copy of the team's store in a DuckDB file."""
     store = copy_store(team_store, tmp_path_factory.mktemp("served"))
+    with serving(store, store.parent) as base:
+        yield Served(base, store)
+
+
+@pytest.fixture(scope="module")
+def served_pg(
+    team_store: Path, tmp_path_factory: pytest.TempPathFactory, pg_server: PgServer
+) -> Iterator[Served]:
+    """`recon serve` over a copy of the team's store in PostgreSQL (started on first use)."""
+    store = pg_copy_of(team_store, pg_server)
+    with serving(store, tmp_path_factory.mktemp("served-pg")) as base:
+        yield Served(base, store)
+
+
+@pytest.fixture
+def served(request: pytest.FixtureRequest) -> Served:
+    """This test's server: over the DuckDB file, or over PostgreSQL for a test marked
+    `ON_BOTH_BACKENDS` (its `[postgresql]` case)."""
+    if getattr(request, "param", "duckdb") == "postgresql":
+        return request.getfixturevalue("served_pg")
+    return request.getfixturevalue("served_file")
+
+
+# The analyst's essential workflow runs on both stores: a test marked so runs once over the
+# DuckDB file and once over PostgreSQL; the rest of this module runs over the file only.
+ON_BOTH_BACKENDS = pytest.mark.parametrize("served", BACKENDS, indirect=True)
+
+
+@pytest.fixture
+def server(served: Served) -> str:
+    return served.base
+
+
+@contextmanager
+def serving(store: Path | str, home: Path) -> Iterator[str]:
+    """`recon serve` on a free loopback port over `store`; its base URL. Its log is
+    server.log in `home`."""
     port = free_port()
-    env = {**os.environ, "RECON_SECRET_KEY": SECRET, "HOME": str(store.parent)}
-    log = (store.parent / "server.log").open("w")
+    env = {**os.environ, "RECON_SECRET_KEY": SECRET, "HOME": str(home)}
+    log = (home / "server.log").open("w")
     process = subprocess.Popen(
         [
             sys.executable,
@@ -87,6 +142,12 @@ def server(team_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterat
         process.terminate()
         process.wait(timeout=10)
         log.close()
+
+
+def stored(served: Served, sql: str, *params: object) -> list[tuple]:
+    """Rows the served store itself holds (read beside the server, not through its pages)."""
+    with read_store(served.store) as con:
+        return con.execute(sql, list(params)).fetchall()
 
 
 def free_port() -> int:
@@ -237,7 +298,10 @@ def amounts(page: Page) -> list[float]:
     return [float(c.split()[0].replace(",", "")) for c in cells if c.endswith("CNY")]
 
 
-def test_bulk_assign_then_bulk_resolve(open_as: Callable[[str | None], Page]) -> None:
+@ON_BOTH_BACKENDS
+def test_bulk_assign_then_bulk_resolve(
+    open_as: Callable[[str | None], Page], served: Served
+) -> None:
     page = open_as("ana")
     ids = exception_ids(page, "?type=INVOICE&sort=exception_id")[:3]
     for exception in ids:
@@ -255,14 +319,35 @@ def test_bulk_assign_then_bulk_resolve(open_as: Callable[[str | None], Page]) ->
     page.get_by_role("button", name="Apply").click()
     assert page.get_by_text("3 of 3 done").is_visible()
     assert not set(ids) & set(exception_ids(page, "?view=mine"))
+    for exception in ids:  # in the store itself, with their audit events
+        assert stored(
+            served,
+            "SELECT status, assignee, resolution_code, resolution_note FROM exceptions"
+            " WHERE exception_id = ?",
+            exception,
+        ) == [("RESOLVED", "ana", "INVOICE_FIXED", "invoices issued by billing")]
+        assert stored(
+            served,
+            "SELECT action, actor, note FROM events WHERE exception_id = ? AND actor = 'ana'"
+            " ORDER BY event_no",
+            exception,
+        ) == [
+            ("ASSIGNED", "ana", "assigned to ana: taking the invoice breaks"),
+            ("RESOLVED", "ana", "INVOICE_FIXED: invoices issued by billing"),
+        ]
 
 
-def test_an_item_someone_holds_cannot_be_taken(open_as: Callable[[str | None], Page]) -> None:
+@ON_BOTH_BACKENDS
+def test_an_item_someone_holds_cannot_be_taken(
+    open_as: Callable[[str | None], Page], served: Served
+) -> None:
     ana, ben = open_as("ana"), open_as("ben")
     query = "?type=DUPLICATE_DEBIT&sort=exception_id"
     exception = exception_ids(ana, query)[0]
     exception_ids(ben, query)  # ben's queue shows it unheld too
-    ana.locator(f"#row-{exception}").get_by_role("button", name="Take").click()
+    take = ana.locator(f"#row-{exception}").get_by_role("button", name="Take")
+    seen = int(take.get_attribute("value") or "")  # the version the row was shown at
+    take.click()
     sync_api.expect(ana.locator(f"#row-{exception} td").nth(12)).to_have_text("ana")
     ben.locator(f"#row-{exception}").get_by_role("button", name="Take").click()
     sync_api.expect(ben.locator("#messages")).to_contain_text(f"{exception} was changed by ana")
@@ -274,9 +359,22 @@ def test_an_item_someone_holds_cannot_be_taken(open_as: Callable[[str | None], P
     assert ben.get_by_text(re.compile(rf"{exception} is held by ana since")).is_visible()
     ben.goto(f"/exceptions/{exception}")
     assert ben.get_by_text("Held by ana: only a team lead (admin) can reassign it.").is_visible()
+    assert ben.locator("h1 .status").inner_text() == "ASSIGNED"
+    # the store holds ana's one claim; ben's two refused attempts wrote nothing
+    assert stored(
+        served, "SELECT status, assignee, version FROM exceptions WHERE exception_id = ?", exception
+    ) == [("ASSIGNED", "ana", seen + 1)]
+    assert stored(
+        served,
+        "SELECT action, actor FROM events WHERE exception_id = ? AND actor IN ('ana', 'ben')",
+        exception,
+    ) == [("ASSIGNED", "ana")]
 
 
-def test_comment_and_attachment(open_as: Callable[[str | None], Page], tmp_path: Path) -> None:
+@ON_BOTH_BACKENDS
+def test_comment_and_attachment(
+    open_as: Callable[[str | None], Page], served: Served, tmp_path: Path
+) -> None:
     page = open_as("ana")
     exception = exception_ids(page, "?type=AMOUNT_MISMATCH&sort=exception_id")[0]
     page.goto(f"/exceptions/{exception}")
@@ -294,6 +392,16 @@ def test_comment_and_attachment(open_as: Callable[[str | None], Page], tmp_path:
     with page.expect_download() as download:
         page.get_by_role("link", name="gateway-statement.csv").click()
     assert Path(download.value.path()).read_bytes() == evidence.read_bytes()
+    assert stored(
+        served,
+        "SELECT actor, note FROM events WHERE exception_id = ? AND action = 'COMMENTED'",
+        exception,
+    ) == [("ana", "called the gateway: <b>fee</b> difference")]
+    assert stored(
+        served,
+        "SELECT name, added_by, content FROM attachments WHERE exception_id = ?",
+        exception,
+    ) == [("gateway-statement.csv", "ana", evidence.read_bytes())]
 
 
 def test_propose_approve_by_another_user_then_post(
