@@ -1,12 +1,14 @@
 """Adyen's Settlement details report (CSV) as gateway records.
 
-One report per payout batch: payment-level lines (Settled, Refunded, Chargeback, ...) and
-batch-level bookings (Fee, InvoiceDeduction, DepositCorrection, ...), closed by a
-MerchantPayout (and/or a Balancetransfer to the next batch). Payment-level lines are records:
-our txn_ref is the Merchant Reference (a refund carries its payment's), the gateway_ref the
-line's Modification Reference, so a refund is its own record linked to the payment. Bookings
-are counted as read and enter the batch total (`adyen_totals`). Columns are found by their
-header names (docs/formats.md, "adyen-settlement-detail", says where the list comes from).
+One report per payout batch (or several batches, of one or more merchant accounts):
+payment-level lines (Settled, Refunded, Chargeback, ...) and batch-level bookings (Fee,
+InvoiceDeduction, DepositCorrection, ...), closed by a MerchantPayout (and/or a
+Balancetransfer to the next batch). Payment-level lines are records: our txn_ref is the
+Merchant Reference (a refund carries its payment's), the gateway_ref the line's Modification
+Reference, so a refund is its own record linked to the payment. Bookings are counted as read
+and enter the batch total (`adyen_totals`). Columns are found by their header names, in any
+order, extra columns ignored (docs/formats.md, "adyen-settlement-detail", names the Adyen
+pages they were checked against).
 """
 
 from __future__ import annotations
@@ -39,12 +41,11 @@ REQUIRED = (
     "Net Credit (NC)",
     "Batch Number",
 )
-# journal type -> contract status; a type not here is a batch-level booking (status_map adds)
+# journal type -> contract status; a type not here is a booking (status_map adds). Adyen's
+# journal types page: Settled is a credit; Refunded, Chargeback, SecondChargeback debits.
 STATUS: Mapping[str, str] = {
     "Settled": "SUCCESS",
-    "SettledBulk": "SUCCESS",
     "Refunded": "REFUNDED",
-    "RefundedBulk": "REFUNDED",
     "Chargeback": "REFUNDED",
     "SecondChargeback": "REFUNDED",
 }
@@ -85,8 +86,16 @@ def read_adyen_settlement(path: Path, options: FormatOptions) -> ProviderExtract
         except NotAnAmount as err:
             rejects.append(ProviderReject(origin=origin, reason=str(err), text=raw))
             continue
-        batch, currency = row["Batch Number"].strip(), row["Net Currency"].strip()
-        bookings.append(Booking(batch=batch, currency=currency, kind=kind, money=money, line=line))
+        bookings.append(
+            Booking(
+                merchant=row.get("Merchant Account", "").strip(),
+                batch=row["Batch Number"].strip(),
+                currency=row["Net Currency"].strip(),
+                kind=kind,
+                money=money,
+                line=line,
+            )
+        )
         if kind not in statuses:
             continue  # a batch-level booking: in the batch total, not a payment
         reason = money.rule_breach() or _time_problem(row)

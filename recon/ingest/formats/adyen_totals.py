@@ -3,7 +3,9 @@
 A batch closes when Adyen pays its balance out (MerchantPayout) or carries it to the next
 batch (a Balancetransfer that debits the batch). What leaves must be what the batch's other
 lines (payments, refunds, fees, corrections, a balance brought in) net to, per settlement
-currency. A batch without a closing line is still open: nothing to check.
+currency. A batch without a closing line is still open: nothing to check. Batch numbers are
+counted per merchant account, and one report may cover several merchant accounts, so a batch
+is its Merchant Account and Batch Number together.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ _CLOSING = {"merchantpayout", "balancetransfer"}
 class Booking:
     """One line of the report as the batch total sees it."""
 
+    merchant: str  # Merchant Account ("" when the report leaves the column out)
     batch: str
     currency: str  # Net Currency
     kind: str  # Type
@@ -35,22 +38,27 @@ def _closes(booking: Booking) -> bool:
 
 
 def payout_controls(bookings: Iterable[Booking]) -> list[ControlTotal]:
-    """One ControlTotal per batch and currency that has a closing line: expected is what the
-    closing lines pay out, actual what the other lines net to."""
-    paid_out: dict[tuple[str, str], Decimal] = {}
-    netted: dict[tuple[str, str], Decimal] = {}
+    """One ControlTotal per merchant account, batch and currency that has a closing line:
+    expected is what the closing lines pay out, actual what the other lines net to."""
+    paid_out: dict[tuple[str, str, str], Decimal] = {}
+    netted: dict[tuple[str, str, str], Decimal] = {}
     for booking in bookings:
-        key = (booking.batch, booking.currency)
+        key = (booking.merchant, booking.batch, booking.currency)
         if _closes(booking):
             paid_out[key] = paid_out.get(key, ZERO) - booking.money.net
         else:
             netted[key] = netted.get(key, ZERO) + booking.money.net
     return [
         ControlTotal(
-            name=f"batch {batch} {currency}: MerchantPayout/Balancetransfer"
+            name=f"{_batch_name(merchant, batch)}, {currency}: MerchantPayout/Balancetransfer"
             " (= net of the batch's other lines)",
-            expected=paid_out[(batch, currency)],
-            actual=netted.get((batch, currency), ZERO),
+            expected=paid_out[(merchant, batch, currency)],
+            actual=netted.get((merchant, batch, currency), ZERO),
         )
-        for batch, currency in sorted(paid_out)
+        for merchant, batch, currency in sorted(paid_out)
     ]
+
+
+def _batch_name(merchant: str, batch: str) -> str:
+    """As Adyen names it in the payout's reference ("batch 1129, <merchant account>")."""
+    return f"batch {batch}, {merchant}" if merchant else f"batch {batch}"

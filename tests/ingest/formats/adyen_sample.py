@@ -1,5 +1,6 @@
 """A small Adyen Settlement details report written from Adyen's documented columns
-(docs/formats.md, "adyen-settlement-detail"): one payout batch, checkable by hand.
+(docs/formats.md, "adyen-settlement-detail"): one payout batch, checkable by hand. HEADER is
+the report's 30 standard columns in Adyen's documented order.
 
 Batch 42, EUR: four payments settled, one partly refunded, the batch's transaction fees,
 and the payout. Nets: 99.66 + 246.25 + 40.37 + 74.10 - 50.10 - 1.25 = 409.03 paid out.
@@ -37,10 +38,11 @@ def line(
     interchange: str = "",
     batch: str = "42",
     zone: str = "CET",
+    merchant: str = "BankCoEUR",
 ) -> list[str]:
     payment = bool(psp)
     return [
-        "BankCo", "BankCoEUR", psp, ref, "visa" if payment else "", created, zone, kind,
+        "BankCo", merchant, psp, ref, "visa" if payment else "", created, zone, kind,
         modification, "EUR" if payment else "", gross_debit, gross_credit,
         "1" if payment else "", "EUR", net_debit, net_credit, commission, markup, scheme,
         interchange, "visadebit" if payment else "", "", batch, "", "", "", "", "", "", "",
