@@ -116,11 +116,11 @@ def test_a_bucket_that_fails_twice_stops_the_run_and_stores_nothing(tmp_path):
     done = recon_cli(
         "run", "--quiet", "--data-dir", str(SAMPLE / "data"), "--out", str(out),
         "--store", str(store), "--config", str(SAMPLE / "recon.toml"),
-        "--cluster", "local:2", "--buckets", "4", **{FAIL_BUCKET_ENV: "2"},
+        "--cluster", "local:1", "--buckets", "2", **{FAIL_BUCKET_ENV: "1"},
     )  # fmt: skip
     assert done.returncode == ExitCode.FAILED
     (line,) = done.stderr.strip().splitlines()
-    assert "bucket 2 of 4 failed on the cluster, also when retried" in line
+    assert "bucket 1 of 2 failed on the cluster, also when retried" in line
     if store.exists():
         assert exceptions(store) == []
     assert not (out / "exceptions.csv").exists()
