@@ -1,4 +1,9 @@
-"""A hand-made exception store holding one incident's cases, for notices and the report."""
+"""A hand-made exception store holding one incident's cases, for notices and the report.
+
+It is made as a DuckDB file; a test marked `ON_BOTH_BACKENDS` runs again over a PostgreSQL
+store copied from it (`recon store copy`, tests/store/backends.py), so notices and the
+report take the store's one interface whichever backend holds it.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +11,17 @@ from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
+
 from recon.db import connect
 from recon.sql import load_sql, run_statements
+from recon.store import audit
 from recon.store.migrate import migrate
+from tests.store.backends import BACKENDS, pg_copy_of
+
+# a test so marked runs over the hand-made file and again over a PostgreSQL copy of it
+ON_BOTH_BACKENDS = pytest.mark.parametrize("store", BACKENDS, indirect=True)
+ON_POSTGRESQL = pytest.mark.parametrize("store", BACKENDS[1:], indirect=True)
 
 NOW = datetime(2024, 3, 16, 9, 0, tzinfo=UTC)
 
@@ -59,9 +72,20 @@ def make_store(folder: Path, cases: list[tuple] = CASES, incident: str = "INC-7"
     return path
 
 
+def on_backend(
+    request: pytest.FixtureRequest, path: Path, backend: str | None = None
+) -> Path | str:
+    """The hand-made store at `path` on this test's backend (`backend`, else the `store`
+    fixture's parameter, else the file): the file itself, or a new PostgreSQL store holding
+    a copy of it."""
+    if (backend or getattr(request, "param", "duckdb")) == "postgresql":
+        return pg_copy_of(path, request.getfixturevalue("pg_server"))
+    return path
+
+
 def add_events(path: Path) -> None:
-    """The cases' history without its audit links: all found on the 15th (UTC); EX-2 resolved
-    and EX-3 healed on the 16th."""
+    """The cases' history, chained as recon chains it (so the store verifies and copies): all
+    found on the 15th (UTC); EX-2 resolved and EX-3 healed on the 16th."""
     con = connect()
     con.execute(f"ATTACH '{path}' AS recon_store")
     for n, (ex_id, day, status) in enumerate(
@@ -74,5 +98,6 @@ def add_events(path: Path) -> None:
             " to_status) VALUES ($n, $e, $at, 'nightly', 'X', $s)",
             {"n": n, "e": ex_id, "at": datetime(2024, 3, day, 23, 0, tzinfo=UTC), "s": status},
         )
+    audit.link_existing(con)
     con.execute("DETACH recon_store")
     con.close()

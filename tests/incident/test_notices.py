@@ -1,4 +1,10 @@
-"""Customer notices after an incident: what each says, prepared once, sent once, masked."""
+"""Customer notices after an incident: what each says, prepared once, sent once, masked.
+
+The tests of what the store keeps of notices (prepared once, superseded, a receipt recorded
+once, a receipt refused whole) run over the DuckDB file and again over PostgreSQL
+(`ON_BOTH_BACKENDS`); those about what a notice says, over the file. The commands themselves
+run on both in test_regulator_report.py (notices, a receipt, two report versions, the chain).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,6 @@ import csv
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from recon.cli import main
@@ -15,18 +20,20 @@ from recon.errors import ConfigError, StoreError
 from recon.incident.notice_store import prepare_notices, record_receipt
 from recon.incident.notices import NoticeOptions, sms_segments
 from recon.store import audit
+from tests.store.backends import read_store, tamper
 
-from .incident_store import CASES, make_store
+from .incident_store import CASES, ON_BOTH_BACKENDS, make_store, on_backend
 
 LATER = datetime(2024, 3, 17, 10, 0, tzinfo=UTC)
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Path:
-    return make_store(tmp_path)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """The hand-made store: the file, or a PostgreSQL copy of it (`ON_BOTH_BACKENDS`)."""
+    return on_backend(request, make_store(tmp_path))
 
 
-def prepare(store: Path, out: Path, **options):
+def prepare(store: Path | str, out: Path, **options):
     privacy = options.pop("privacy", PrivacyPolicy())
     return prepare_notices(
         store, "INC-7", out, options=NoticeOptions(**options), timezone="Asia/Shanghai",
@@ -43,8 +50,8 @@ def by_customer(out: Path) -> dict[str, dict[str, str]]:
     return {row["customer_id"]: row for row in sent_rows(out)}
 
 
-def rows(store: Path, sql: str) -> list[tuple]:
-    with duckdb.connect(str(store), read_only=True) as con:
+def rows(store: Path | str, sql: str) -> list[tuple]:
+    with read_store(store) as con:
         return con.execute(sql).fetchall()
 
 
@@ -77,6 +84,7 @@ def test_or_none_when_resolved_notices_are_off(store, tmp_path):
     assert "C0000002" not in by_customer(tmp_path / "out")
 
 
+@ON_BOTH_BACKENDS
 def test_preparing_again_adds_no_notice(store, tmp_path):
     prepare(store, tmp_path / "one")
     again = prepare(store, tmp_path / "two")
@@ -86,10 +94,10 @@ def test_preparing_again_adds_no_notice(store, tmp_path):
     assert sent_rows(tmp_path / "one") == sent_rows(tmp_path / "two")
 
 
+@ON_BOTH_BACKENDS
 def test_a_changed_case_replaces_the_unsent_notice(store, tmp_path):
     prepare(store, tmp_path / "out")
-    with duckdb.connect(str(store)) as con:
-        con.execute("UPDATE exceptions SET status = 'SELF_HEALED' WHERE exception_id = 'EX-1'")
+    tamper(store, "UPDATE exceptions SET status = 'SELF_HEALED' WHERE exception_id = 'EX-1'")
     again = prepare(store, tmp_path / "out")
     assert again.new == 1
     states = rows(store, "SELECT state, kind FROM notices WHERE customer_id = 'C0000001'"
@@ -97,6 +105,7 @@ def test_a_changed_case_replaces_the_unsent_notice(store, tmp_path):
     assert sorted(states) == [("PREPARED", "RESOLVED"), ("SUPERSEDED", "AFFECTED")]
 
 
+@ON_BOTH_BACKENDS
 def test_a_receipt_marks_notices_sent_once_and_they_leave_the_sending_file(store, tmp_path):
     prepare(store, tmp_path / "out")
     first = sent_rows(tmp_path / "out")[0]
@@ -118,6 +127,7 @@ def test_a_receipt_marks_notices_sent_once_and_they_leave_the_sending_file(store
     assert audit.verify_store(store).intact
 
 
+@ON_BOTH_BACKENDS
 def test_a_receipt_naming_an_unknown_notice_changes_nothing(store, tmp_path):
     prepare(store, tmp_path / "out")
     good = sent_rows(tmp_path / "out")[0]["notice_id"]

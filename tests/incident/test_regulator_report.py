@@ -1,33 +1,44 @@
-"""The regulator's report: its figures are the store's, versions and their diff, the PDF."""
+"""The regulator's report: its figures are the store's, versions and their diff, the PDF.
+
+The tests that write or read the store's report versions (versions and their diff, a failed
+print keeping none, the figures against a real run's store, the audit chain after notices
+and reports) run over the DuckDB file and again over PostgreSQL (`ON_BOTH_BACKENDS`); the
+figures' other tests and the PDF over the file.
+"""
 
 from __future__ import annotations
 
+import csv
 import json
+import secrets
 from datetime import UTC, datetime
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from recon.cli import main
 from recon.errors import TerminalError
 from recon.incident.regulator_report import write_regulator_report
+from recon.sql import load_sql
+from tests.store.backends import BACKENDS, is_pg, read_store, tamper
 
-from .incident_store import add_events, make_store
+from .incident_store import ON_BOTH_BACKENDS, add_events, make_store, on_backend
 
 AS_OF = datetime(2024, 3, 17, 12, 0, tzinfo=UTC)
 WINDOW = {"start": "2024-03-15T11:20:00+00:00", "end": "2024-03-15T11:30:00+00:00"}
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> Path:
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Path | str:
+    """The hand-made store with its events: the file, or a PostgreSQL copy of it
+    (`ON_BOTH_BACKENDS`)."""
     path = make_store(tmp_path)
     add_events(path)
-    return path
+    return on_backend(request, path)
 
 
-def report(store: Path, out: Path, **kw):
+def report(store: Path | str, out: Path, **kw):
     kw.setdefault("now", AS_OF)
     kw.setdefault("pdf", False)
     return write_regulator_report(store, "INC-7", out, timezone="UTC", actor="ops", **kw)
@@ -35,6 +46,12 @@ def report(store: Path, out: Path, **kw):
 
 def figures(out: Path) -> dict:
     return json.loads((out / "regulator_report.json").read_text(encoding="utf-8"))
+
+
+def heal_ex1(store: Path | str) -> None:
+    """EX-1 healed at AS_OF, behind recon's back: the next report's figures change."""
+    tamper(store, "UPDATE exceptions SET status = 'SELF_HEALED', closed_at ="
+           " TIMESTAMPTZ '2024-03-17 12:00:00+00' WHERE exception_id = 'EX-1'")  # fmt: skip
 
 
 def test_scope_counts_each_transfer_once_per_channel_band_and_type(store, tmp_path):
@@ -90,13 +107,12 @@ def test_compensation_decided_and_open_risks(store, tmp_path):
     assert (risk["open_cases"], risk["open_transfers"], risk["open_amount"]) == (3, 2, "2100.00")
 
 
+@ON_BOTH_BACKENDS
 def test_the_same_figures_are_the_same_version_and_a_change_is_the_next(store, tmp_path):
     first = report(store, tmp_path / "one", declared=WINDOW)
     same = report(store, tmp_path / "two")  # the declared window carries over
     assert (first.version, first.new, same.version, same.new) == (1, True, 1, False)
-    with duckdb.connect(str(store)) as con:
-        con.execute("UPDATE exceptions SET status = 'SELF_HEALED', closed_at = $t"
-                    " WHERE exception_id = 'EX-1'", {"t": AS_OF})  # fmt: skip
+    heal_ex1(store)
     second = report(store, tmp_path / "three")
     assert (second.version, second.new) == (2, True)
     changes = {path: (a, b) for path, a, b in figures(tmp_path / "three")["changes"]}
@@ -104,10 +120,18 @@ def test_the_same_figures_are_the_same_version_and_a_change_is_the_next(store, t
     page = (tmp_path / "three" / "regulator_report.html").read_text(encoding="utf-8")
     assert "version 2" in page
     assert "open_risks[currency=CNY].open_amount" in page
-    with duckdb.connect(str(store), read_only=True) as con:
+    with read_store(store) as con:
         kept = con.execute("SELECT version FROM incident_reports ORDER BY 1").fetchall()
         events = con.execute("SELECT count(*) FROM events WHERE action = 'REPORT_VERSION'")
         assert (kept, events.fetchall()) == ([(1,), (2,)], [(2,)])
+        (version_1,) = con.execute(
+            "SELECT figures::VARCHAR FROM incident_reports WHERE version = 1"
+        ).fetchone()
+    # version 1's figures are kept as its JSON shows them, whichever backend holds them
+    shown = figures(tmp_path / "one")
+    assert json.loads(version_1) == {
+        k: v for k, v in shown.items() if k not in ("version", "as_of", "changes")
+    }
 
 
 def test_the_report_is_printed_to_pdf_by_chromium(store, tmp_path):
@@ -117,12 +141,13 @@ def test_the_report_is_printed_to_pdf_by_chromium(store, tmp_path):
     assert pdf.read_bytes()[:5] == b"%PDF-"
 
 
+@ON_BOTH_BACKENDS
 def test_a_failed_print_keeps_no_version_and_writes_nothing(store, tmp_path, monkeypatch):
     monkeypatch.setenv("RECON_CHROMIUM", "/bin/false")
     with pytest.raises(TerminalError, match="cannot print the PDF: chromium exited 1"):
         report(store, tmp_path / "out", pdf=True)
     assert not (tmp_path / "out").exists()
-    with duckdb.connect(str(store), read_only=True) as con:
+    with read_store(store) as con:
         assert con.execute("SELECT count(*) FROM incident_reports").fetchall() == [(0,)]
 
 
@@ -137,14 +162,16 @@ def test_a_hostile_value_is_escaped_in_the_page(tmp_path):
     assert "&lt;script&gt;x&lt;/script&gt;&lt;U+202E&gt;" in page
 
 
-def test_the_figures_equal_the_stores_after_a_real_run(public_scenario, tmp_path):
-    store = tmp_path / "recon.duckdb"
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_the_figures_equal_the_stores_after_a_real_run(public_scenario, tmp_path, request, backend):
+    path = tmp_path / "recon.duckdb"
     code = main(["run", "--quiet", "--data-dir", str(public_scenario / "data"), "--out",
                  str(tmp_path / "run"), "--config", str(public_scenario / "recon.toml"),
-                 "--store", str(store)])  # fmt: skip
+                 "--store", str(path)])  # fmt: skip
     assert code == 1
-    with duckdb.connect(str(store)) as con:
-        con.execute("INSERT INTO incident_tags SELECT 'INC-7', exception_id, 'r' FROM exceptions")
+    tamper(path, "INSERT INTO incident_tags SELECT 'INC-7', exception_id, 'r' FROM exceptions")
+    store = on_backend(request, path, backend)
+    with read_store(store) as con:
         cases, transfers, customers, comp = con.execute(
             "SELECT count(*), count(DISTINCT coalesce(txn_ref, exception_id)),"
             " count(DISTINCT customer_id), sum(compensation) FROM exceptions"
@@ -161,3 +188,40 @@ def test_the_figures_equal_the_stores_after_a_real_run(public_scenario, tmp_path
     assert Decimal(f["compensation"][0]["decided"]) == comp
     by_channel = sum(r["transfers"] for r in f["scope"] if r["dimension"] == "channel")
     assert by_channel == transfers
+
+
+@ON_BOTH_BACKENDS
+def test_notices_a_receipt_and_two_report_versions_keep_the_audit_chain_intact(
+    store, tmp_path, request, capsys
+):
+    """The commands as an analyst runs them; on PostgreSQL as a login of `recon_web` (what
+    `recon store roles` grants it is enough), then `recon audit verify` on the store."""
+    who = str(store)
+    if is_pg(store):
+        pg_server = request.getfixturevalue("pg_server")
+        database = store.rsplit("/", 1)[1]
+        pg_server.psql(load_sql("recon.store.pg", "roles"), database=database)
+        login = f"desk_{secrets.token_hex(4)}"  # roles are the cluster's, shared by the tests
+        pg_server.psql(f"CREATE ROLE {login} LOGIN IN ROLE recon_web")
+        who = store.replace("//recon@", f"//{login}@")
+    base = ["--store", who, "--actor", "ops"]
+    out = tmp_path / "notices"
+    assert main(["incident", "notices", "--id", "INC-7", "--out", str(out), *base]) == 0
+    with (out / "notices.csv").open(encoding="utf-8") as fh:
+        first = next(csv.DictReader(fh))["notice_id"]
+    receipt = tmp_path / "receipt.csv"
+    receipt.write_text(f"notice_id,receipt_ref\n{first},SMS-1\n", encoding="utf-8")
+    assert main(["incident", "notices", "sent", "--receipt", str(receipt), *base]) == 0
+    report_of = ["incident", "report", "--id", "INC-7", "--no-pdf", *base]
+    assert main([*report_of, "--out", str(tmp_path / "v1"), "--start", WINDOW["start"],
+                 "--end", WINDOW["end"]]) == 0  # fmt: skip
+    heal_ex1(store)
+    assert main([*report_of, "--out", str(tmp_path / "v2")]) == 0
+    assert "regulator's report version 2 (a new version" in capsys.readouterr().out
+    assert main(["audit", "verify", "--store", str(store)]) == 0
+    # 7 events of the cases, 3 notices prepared, 1 sent, 2 report versions
+    assert capsys.readouterr().out.startswith("audit chain intact: 13 event(s), head event_no 13")
+    with read_store(store) as con:
+        assert con.execute(
+            "SELECT action, count(*) FROM events WHERE event_no > 7 GROUP BY 1 ORDER BY 1"
+        ).fetchall() == [("NOTICE_PREPARED", 3), ("NOTICE_SENT", 1), ("REPORT_VERSION", 2)]

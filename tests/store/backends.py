@@ -19,6 +19,7 @@ import pytest
 from recon.db import connect
 from recon.store.location import looks_like_url, pg_location
 from recon.store.pg.connection import pg_connect
+from recon.store.pg.copy import copy_store
 from recon.store.pg.migrate import migrate
 from recon.store.pg.mirror import mirror_into
 
@@ -31,6 +32,14 @@ def new_pg_store(server) -> str:
     # tests/web, .backends from tests/store), so a counter here would repeat its names
     url = server.create_database(f"tests_store_{secrets.token_hex(6)}")
     migrate(pg_location(url))
+    return url
+
+
+def pg_copy_of(source: Path, server) -> str:
+    """A new PostgreSQL store on `server` holding a copy of the DuckDB store `source`
+    (`recon store copy`, its audit chain verified); its URL."""
+    url = new_pg_store(server)
+    copy_store(source, pg_location(url))
     return url
 
 

@@ -22,12 +22,9 @@ with warnings.catch_warnings():  # starlette 1.x asks for httpx2; httpx works th
 
 from recon.config import load_config
 from recon.store import users
-from recon.store.location import pg_location
-from recon.store.pg.copy import copy_store as copy_into_pg
 from recon.web.app import create_app
 from recon.web.settings import WebSettings
-from tests.pg_server import PgServer
-from tests.store.backends import BACKENDS, new_pg_store
+from tests.store.backends import BACKENDS, pg_copy_of
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ROOT / "sample_data"
@@ -103,13 +100,6 @@ def store(request: pytest.FixtureRequest, team_store: Path, tmp_path: Path) -> P
     if getattr(request, "param", "duckdb") == "postgresql":
         return pg_copy_of(team_store, request.getfixturevalue("pg_server"))
     return copy_store(team_store, tmp_path / "store")
-
-
-def pg_copy_of(source: Path, pg_server: PgServer) -> str:
-    """A new PostgreSQL store on the test server holding a copy of `source`; its URL."""
-    url = new_pg_store(pg_server)
-    copy_into_pg(source, pg_location(url))
-    return url
 
 
 class Clock:
