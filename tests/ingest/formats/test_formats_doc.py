@@ -27,7 +27,7 @@ def test_the_generic_example_reads_the_export_it_describes(tmp_path):
     path = tmp_path / "export_0315.csv"
     path.write_text(
         "某银行交易导出\n导出时间：2024-03-15\n\n"
-        "流水号,订单号,金额,状态,时间\nG1,T1,\"¥1,234.50\",成功,2024-03-15 10:00:00\n"
+        '流水号,订单号,金额,状态,时间\nG1,T1,"¥1,234.50",成功,2024-03-15 10:00:00\n'
         "G2,-,¥5.00,失败,2024-03-15 11:00:00\n合计,2\n",
         encoding="utf-8",
     )
