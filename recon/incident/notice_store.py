@@ -20,12 +20,13 @@ import pyarrow as pa
 
 from recon.config import PrivacyPolicy, parse_timestamp
 from recon.errors import ConfigError, StoreError
+from recon.incident.incident_cases import require_cases
 from recon.incident.notices import Notice, NoticeOptions, build_notices
 from recon.privacy import mask_id
 from recon.publish.staged_files import staged_files
 from recon.safety import spreadsheet_cell
 from recon.sql import load_sql, run_statements
-from recon.store import audit, permissions, users
+from recon.store import audit, users
 from recon.store.actor import check_actor, os_user
 from recon.store.lock import DEFAULT_WAIT_SECONDS
 from recon.store.session import store_change
@@ -94,17 +95,9 @@ def _prepare(
 ) -> tuple[dict[str, str], list[Notice], list[Notice], list[tuple]]:
     """Inside the store's transaction: (states of the notices known before, the notices
     rendered now, those of them new, the notices still to send after recording them)."""
-    _may(con, actor, "propose")  # putting something forward for customers, as a proposal
+    users.require_acting(con, actor, "propose")  # put forward for customers, as a proposal
     notices = build_notices(con, incident_id, options, timezone)
-    tagged = con.execute(
-        "SELECT count(*) FROM recon_store.incident_tags WHERE incident_id = $i",
-        {"i": incident_id},
-    ).fetchall()[0]
-    if not tagged[0]:
-        raise StoreError(
-            f"incident {incident_id} has no cases in the store: run `recon incident rerun"
-            f" --id {incident_id} --start ... --end ...` first"
-        )
+    require_cases(con, incident_id)
     scope = {"incident_id": incident_id, "channel": options.channel,
              "language": options.language}  # fmt: skip
     found = con.execute(load_sql("recon.incident", "notices_known"), scope).fetchall()
@@ -137,7 +130,7 @@ def record_receipt(
     now = now or datetime.now(UTC)
     sent = _read_receipt(Path(receipt), now)
     with store_change(store_path, owner=f"{actor}: notices sent", wait_seconds=wait_seconds) as con:
-        _may(con, actor, "post")  # recording what went out, as a posting
+        users.require_acting(con, actor, "post")  # recording what went out, as a posting
         ids = [s[0] for s in sent]
         found = {
             r[0]: r[1]
@@ -168,13 +161,6 @@ def record_receipt(
         finally:
             con.unregister("_nt_sent")
     return changed, len(set(ids)) - changed
-
-
-def _may(con: duckdb.DuckDBPyConnection, actor: str, action: str) -> None:
-    """On a store with users: `actor` must be an enabled user whose role allows `action`."""
-    user = users.acting_user(con, actor)
-    if user is not None:
-        permissions.require(user, action)
 
 
 def _read_receipt(path: Path, now: datetime) -> list[tuple[str, datetime, str | None, int]]:

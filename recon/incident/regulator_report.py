@@ -17,13 +17,13 @@ from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from recon.errors import StoreError
+from recon.incident.incident_cases import require_cases
 from recon.incident.pdf import print_pdf
 from recon.incident.regulator_figures import report_figures
 from recon.incident.regulator_versions import diff, keep_version, latest_declared
 from recon.publish.staged_files import staged_files
 from recon.safety import show_bidi, show_controls
-from recon.store import permissions, users
+from recon.store import users
 from recon.store.actor import check_actor
 from recon.store.lock import DEFAULT_WAIT_SECONDS
 from recon.store.session import store_change
@@ -63,18 +63,8 @@ def write_regulator_report(
         with store_change(
             store_path, owner=f"{actor}: report {incident_id}", wait_seconds=wait_seconds
         ) as con:
-            user = users.acting_user(con, actor)
-            if user is not None:
-                permissions.require(user, "propose")  # a report put forward to the regulator
-            tagged = con.execute(
-                "SELECT count(*) FROM recon_store.incident_tags WHERE incident_id = $i",
-                {"i": incident_id},
-            ).fetchall()[0]
-            if not tagged[0]:
-                raise StoreError(
-                    f"incident {incident_id} has no cases in the store: run `recon incident"
-                    f" rerun --id {incident_id} --start ... --end ...` first"
-                )
+            users.require_acting(con, actor, "propose")  # put forward to the regulator
+            require_cases(con, incident_id)
             window = declared or latest_declared(con, incident_id)
             figures = report_figures(con, incident_id, as_of=now, timezone=timezone,
                                      declared=window, customer_types=customer_types)  # fmt: skip

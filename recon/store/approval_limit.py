@@ -20,7 +20,7 @@ import duckdb
 from recon.config import ApprovalPolicy
 from recon.errors import StoreError
 from recon.sql import load_sql, run_statements
-from recon.store import audit, permissions, users
+from recon.store import audit, users
 from recon.store.actor import check_actor
 from recon.store.lock import DEFAULT_WAIT_SECONDS
 from recon.store.reading import readable_store
@@ -66,9 +66,7 @@ def set_approval_limit(
     with store_change(
         store_path, owner=f"{actor}: set the approval limit", wait_seconds=wait_seconds
     ) as con:
-        user = users.acting_user(con, actor)
-        if user is not None:
-            permissions.require(user, "set_approval_limit")
+        users.require_acting(con, actor, "set_approval_limit")
         before = stored_limit(con).admin_above
         if limit is None:
             note = "no approval limit: any approver decides any amount"

@@ -162,7 +162,7 @@ def propose(
         owner=f"{actor}: propose {kind.lower()} {exception_id}",
         wait_seconds=wait_seconds,
     ) as con:
-        _acting(con, actor, "propose")
+        users.require_acting(con, actor, "propose")
         status, _resolver, next_no = _context(con, store_path, exception_id)
         if kind == CORRECTION and status == "SELF_HEALED":
             raise IllegalTransitionError(
@@ -278,7 +278,7 @@ def post(
     with store_change(
         store_path, owner=f"{actor}: post {proposal_id}", wait_seconds=wait_seconds
     ) as con:
-        _acting(con, actor, "post")
+        users.require_acting(con, actor, "post")
         proposal = _get(con, store_path, proposal_id, kind)
         _check_version(proposal, expected_version)
         _check_state(proposal, APPROVED, "posted")
@@ -386,7 +386,7 @@ def acknowledge_alert(
     with store_change(
         store_path, owner=f"{actor}: acknowledge {exception_id}", wait_seconds=wait_seconds
     ) as con:
-        _acting(con, actor, "resolve")
+        users.require_acting(con, actor, "resolve")
         status, _resolver, _next = _context(con, store_path, exception_id)
         found = _dicts(
             con.execute(
@@ -457,13 +457,6 @@ def _decide(
         )
         _update(con, proposal, to_state, decided=(actor, now, note))
         return _get(con, store_path, proposal_id)
-
-
-def _acting(con: duckdb.DuckDBPyConnection, actor: str, action: str) -> None:
-    """On a store with users: `actor` is an enabled user allowed `action`, or PermissionDenied."""
-    user = users.acting_user(con, actor)
-    if user is not None:
-        permissions.require(user, action)
 
 
 def _context(

@@ -214,6 +214,14 @@ def acting_user(con: duckdb.DuckDBPyConnection, actor: str) -> User | None:
     return _user(row)
 
 
+def require_acting(con: duckdb.DuckDBPyConnection, actor: str, action: str) -> None:
+    """On a store with users: `actor` is an enabled user allowed `action`, or
+    `PermissionDenied` (a store without users checks nothing)."""
+    user = acting_user(con, actor)
+    if user is not None:
+        permissions.require(user, action)
+
+
 def check_name(name: object) -> str:
     """A user name that may be created, or `UserError` saying why not."""
     if not isinstance(name, str) or not NAME_PATTERN.fullmatch(name):
