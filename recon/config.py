@@ -128,6 +128,9 @@ class Config:
     password_file: str | None = None
     memory_limit: str | None = None
     threads: int | None = None
+    # where the working tables live: "auto" (disk when the day is far beyond memory_limit),
+    # "memory" or "disk" (recon/resources.py)
+    working_db: str = "auto"
     # the per-transfer checks in this many buckets (None: as many as the memory needs)
     buckets: int | None = None
     # run the buckets on a Dask cluster: local, local:N or the scheduler's tcp:// address
@@ -203,6 +206,7 @@ def option_flag(key: str) -> str:
 
 
 _TABLES = {"sources", "compensation", "sla", "privacy", "web", "approvals"}
+WORKING_DB_PLACES = ("auto", "memory", "disk")
 _SIMPLE = {f.name for f in fields(Config)} - _TABLES
 
 
@@ -229,6 +233,7 @@ def config_from_mapping(
             "password_file",
             "cluster",
             "cluster_storage",
+            "working_db",
         ):
             if key in data:
                 kw[key] = str(data[key]).strip() if key == "memory_limit" else str(data[key])
@@ -299,6 +304,12 @@ def config_from_mapping(
         if config.memory_limit is not None:
             with blame("memory_limit"):
                 _check_memory_limit(config.memory_limit)
+        if config.working_db not in WORKING_DB_PLACES:
+            with blame("working_db"):
+                raise ConfigError(
+                    f"working_db {config.working_db!r} must be one of"
+                    f" {', '.join(WORKING_DB_PLACES)}"
+                )
         for key in ("session_minutes", "idle_minutes", "max_attachment_bytes"):
             if getattr(config.web, key) < 1:
                 raise ConfigError(f"[web] {key} must be at least 1, got {getattr(config.web, key)}")

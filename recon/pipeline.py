@@ -295,9 +295,14 @@ def run_reconciliation(
         incident_id=incident_id,
     )
     chosen = resources.choose(config.memory_limit, config.threads)
-    spill = resources.SpillMeter()
-    say(f"working memory {chosen.memory_limit}, {chosen.threads} thread(s); beyond it, disk")
-    with work_connection(config, work_db) as con:
+    where = None if work_db else resources.place(config.working_db, data_dir, chosen.memory_limit)
+    on_disk = where is not None and where.where == "disk"
+    spill = resources.SpillMeter(where)
+    tables = "; the working tables in a file there (a day far beyond memory)" if on_disk else ""
+    say(
+        f"working memory {chosen.memory_limit}, {chosen.threads} thread(s); beyond it, disk{tables}"
+    )
+    with work_connection(config, work_db, on_disk=on_disk) as con:
         try:
             landing.check_out_dir(out_dir)
             with _timed(timings, "read", say), _sampled(spill, con):
@@ -396,10 +401,15 @@ def _failed(
 
 @contextmanager
 def work_connection(
-    config: Config, work_db: Path | None = None
+    config: Config, work_db: Path | None = None, *, on_disk: bool = False
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The working database, open for one run or one flow task; it spills to a temporary folder."""
+    """The working database, open for one run or one flow task; it spills to a temporary folder.
+
+    `work_db` is a flow's file, shared by its tasks; otherwise the database is in memory, or
+    with `on_disk` a file in the temporary folder (resources.place), removed with it."""
     with tempfile.TemporaryDirectory(prefix="recon-spill-") as spill:
+        if work_db is None and on_disk:
+            work_db = Path(spill) / "work.duckdb"
         con = open_work_db(config, work_db, Path(spill))
         try:
             yield con

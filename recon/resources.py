@@ -6,6 +6,11 @@ database 1 GB per DuckDB thread (at least 1 GB, at most a quarter of the memory 
 cgroup limits included); beyond that DuckDB spills to a temporary folder. Measured on a 2-core
 machine: 10M transfers run in a 2 GB limit at a peak RSS of 2.4 GB (docs/benchmarks.md).
 What was chosen, and why, is written into summary.json (`resources`).
+
+Where the working tables live is chosen too. In memory they are fastest while they fit; a day
+far beyond the limit would spill them uncompressed (7.5 GB of spill for a 10M-transfer day,
+about 75 GB at 100M), so such a day gets a working database file in the spill folder instead,
+which DuckDB keeps compressed (2.4 GB at 10M) and reads back as needed.
 """
 
 from __future__ import annotations
@@ -101,21 +106,117 @@ def visible_memory() -> int:
     return total
 
 
+ROW_BYTES = 120  # a typed working-table row: 4.4 GB for the 37.8M rows of a 10M-transfer day
+TEXT_BYTES = 1.5  # working-table bytes per byte of CSV or JSON Lines text (or any other file)
+DISK_BEYOND = 2  # "auto" puts the working tables on disk past this many times memory_limit
+
+
+@dataclass(frozen=True)
+class WorkPlace:
+    """Where a run's working tables live, and why."""
+
+    where: str  # "memory" or "disk"
+    chosen_by: str
+    estimate_bytes: int | None = None  # the working set the automatic choice expected
+
+
+def place(setting: str, data_dir: Path | None, memory_limit: str) -> WorkPlace:
+    """Memory or disk for the working tables: as configured (`working_db`), or by the size of
+    the extracts in `data_dir` against `memory_limit`."""
+    if setting in ("memory", "disk"):
+        return WorkPlace(setting, "working_db in the configuration")
+    estimate = estimate_working_bytes(data_dir) if data_dir is not None else 0
+    limit = limit_bytes(memory_limit)
+    where = "disk" if estimate > DISK_BEYOND * limit else "memory"
+    return WorkPlace(
+        where,
+        f"automatic: the extracts make about {estimate / GB:.1f} GB of working tables against a"
+        f" memory limit of {limit / GB:.1f} GB; on disk beyond {DISK_BEYOND} times the limit;"
+        " set working_db to change it",
+        estimate,
+    )
+
+
+def estimate_working_bytes(data_dir: Path) -> int:
+    """About how many bytes the working tables of the files in `data_dir` take in memory:
+    Parquet by its row count (from the footer), any other file by its size. A rough figure
+    for `place`, never a check: an unreadable footer counts by size and the reader decides."""
+    import pyarrow.parquet as pq  # only when choosing automatically
+
+    total = 0
+    try:
+        files = [p for p in Path(data_dir).iterdir() if p.is_file()]
+    except OSError:
+        return 0  # the reader reports a missing or unreadable folder
+    for path in files:
+        try:
+            if path.suffix.lower() == ".parquet":
+                total += pq.read_metadata(path).num_rows * ROW_BYTES
+                continue
+        except Exception:  # pyarrow raises several types for a damaged footer
+            pass
+        try:
+            total += int(path.stat().st_size * TEXT_BYTES)
+        except OSError:
+            pass
+    return total
+
+
 class SpillMeter:
     """The most the working database had spilled to its temporary folder, sampled between
     steps (a spill that grows and shrinks within one step is seen only as it stood at its end)."""
 
-    def __init__(self) -> None:
+    def __init__(self, place: WorkPlace | None = None) -> None:
+        self.place = place  # as chosen for the run; None: told by the connection
+        self.on_disk = False
         self.peak_bytes = 0
+        self.file_peak_bytes = 0  # the working database file, when it is on disk
+        self.disk_peak_bytes = 0  # spill and file together
         self.folder: str | None = None
 
     def sample(self, con: duckdb.DuckDBPyConnection) -> None:
         row = con.execute(load_sql("recon", "spilled")).fetchone()
-        self.peak_bytes = max(self.peak_bytes, int(row[0]) if row else 0)
+        spilled = int(row[0]) if row else 0
+        self.peak_bytes = max(self.peak_bytes, spilled)
+        in_file = working_file_bytes(con)
+        self.on_disk = self.on_disk or working_file(con) is not None
+        self.file_peak_bytes = max(self.file_peak_bytes, in_file)
+        self.disk_peak_bytes = max(self.disk_peak_bytes, spilled + in_file)
         if self.folder is None:
             folder = con.execute(load_sql("recon", "spill_folder")).fetchone()
             self.folder = str(folder[0]) if folder and folder[0] else None
 
     def report(self, chosen: WorkResources) -> dict[str, object]:
         """What summary.json says under `resources`."""
-        return {**chosen.report(), "spill_folder": self.folder, "spill_peak_bytes": self.peak_bytes}
+        where = self.place or WorkPlace(
+            "disk" if self.on_disk else "memory", "the caller's working database"
+        )
+        return {
+            **chosen.report(),
+            "working_db": where.where,
+            "working_db_chosen_by": where.chosen_by,
+            "spill_folder": self.folder,
+            "spill_peak_bytes": self.peak_bytes,
+            "working_db_peak_bytes": self.file_peak_bytes,
+            "disk_peak_bytes": self.disk_peak_bytes,
+        }
+
+
+def working_file(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """The working database's file, None when it is in memory."""
+    row = con.execute(load_sql("recon", "working_file")).fetchone()
+    return Path(row[0]) if row and row[0] else None
+
+
+def working_file_bytes(con: duckdb.DuckDBPyConnection) -> int:
+    """Bytes of the working database's file and its write-ahead log (0 in memory)."""
+    file = working_file(con)
+    if file is None:
+        return 0
+    total = 0
+    for path in (file, Path(f"{file}.wal")):
+        try:
+            total += path.stat().st_size
+        except OSError:
+            pass
+    return total

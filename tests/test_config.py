@@ -211,6 +211,13 @@ def test_memory_limits_duckdb_takes_are_accepted(tmp_path, value):
     assert load_config(write(tmp_path, f'memory_limit = "{value}"\n')).memory_limit == value
 
 
+def test_the_working_database_is_in_memory_on_disk_or_chosen_by_size(tmp_path):
+    assert load_config(write(tmp_path, "")).working_db == "auto"
+    assert load_config(write(tmp_path, 'working_db = "disk"\n')).working_db == "disk"
+    with pytest.raises(ConfigError, match="working_db 'ram' must be one of auto, memory, disk"):
+        load_config(write(tmp_path, 'working_db = "ram"\n'))
+
+
 def test_threads_must_be_at_least_one(tmp_path):
     with pytest.raises(ConfigError, match=r"recon\.toml: threads must be at least 1, got 0"):
         load_config(write(tmp_path, "threads = 0\n"))

@@ -66,3 +66,78 @@ def test_summary_json_says_what_the_run_used(tmp_path):
     assert used["chosen_by"].startswith("automatic")
     assert isinstance(used["spill_peak_bytes"], int)
     assert used["spill_folder"]
+
+
+def _parquet(path: Path, rows: int) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"entry_id": [f"E{i}" for i in range(rows)]}), path)
+
+
+def test_a_day_far_beyond_the_memory_limit_gets_its_working_tables_on_disk(tmp_path):
+    _parquet(tmp_path / "ledger.parquet", 1000)  # 1000 rows of about ROW_BYTES each
+    limit = f"{1000 * resources.ROW_BYTES // (resources.DISK_BEYOND + 1)}B"
+    placed = resources.place("auto", tmp_path, limit)
+    assert placed.where == "disk"
+    assert placed.estimate_bytes == 1000 * resources.ROW_BYTES
+    assert placed.chosen_by.startswith("automatic")
+
+
+def test_a_day_that_fits_keeps_its_working_tables_in_memory(tmp_path):
+    _parquet(tmp_path / "ledger.parquet", 1000)
+    (tmp_path / "channel.csv").write_text("x" * 1000)
+    expected = 1000 * resources.ROW_BYTES + int(1000 * resources.TEXT_BYTES)
+    limit = f"{expected // resources.DISK_BEYOND}B"  # exactly at the threshold: still memory
+    placed = resources.place("auto", tmp_path, limit)
+    assert (placed.where, placed.estimate_bytes) == ("memory", expected)
+
+
+def test_a_damaged_parquet_footer_counts_by_its_size(tmp_path):
+    (tmp_path / "ledger.parquet").write_bytes(b"PAR1 not really")
+    assert resources.estimate_working_bytes(tmp_path) == int(15 * resources.TEXT_BYTES)
+
+
+@pytest.mark.parametrize("setting", ["memory", "disk"])
+def test_a_configured_place_is_kept_whatever_the_size(tmp_path, setting):
+    _parquet(tmp_path / "ledger.parquet", 1000)
+    placed = resources.place(setting, tmp_path, "1B" if setting == "memory" else "1TB")
+    assert (placed.where, placed.chosen_by) == (setting, "working_db in the configuration")
+
+
+def test_working_tables_on_disk_give_the_same_findings_and_leave_no_file(tmp_path):
+    outs = {}
+    for where in ("memory", "disk"):
+        config = tmp_path / f"{where}.toml"
+        config.write_text(
+            f'working_db = "{where}"\n' + (SAMPLE / "recon.toml").read_text(encoding="utf-8"),
+            encoding="utf-8",
+        )
+        out = tmp_path / f"out-{where}"
+        code = main(
+            ["run", "--data-dir", str(SAMPLE / "data"), "--config", str(config),
+             "--out", str(out), "--store", str(tmp_path / f"{where}.duckdb")]
+        )  # fmt: skip
+        assert code == 1
+        outs[where] = out
+    used = json.loads((outs["disk"] / "summary.json").read_text())["resources"]
+    assert (used["working_db"], used["working_db_chosen_by"]) == (
+        "disk",
+        "working_db in the configuration",
+    )
+    assert used["working_db_peak_bytes"] > 0
+    assert used["disk_peak_bytes"] >= used["working_db_peak_bytes"]
+    assert not Path(used["spill_folder"]).exists()  # the file went with its folder
+    memory = json.loads((outs["memory"] / "summary.json").read_text())["resources"]
+    assert (memory["working_db"], memory["working_db_peak_bytes"]) == ("memory", 0)
+    for name in ("exceptions.csv", "corrections.csv", "compensation.csv", "quarantine.csv"):
+        assert _without_run_ids(outs["disk"] / name) == _without_run_ids(outs["memory"] / name)
+
+
+def _without_run_ids(path: Path) -> list[str]:
+    """A CSV's lines with the run's ids and the times it ran at blanked (the business day is
+    2024; everything the run stamps is now)."""
+    import re
+
+    stamps = r"run-\d{8}T\d{6}Z-[0-9a-f]+|(?!2024-)\d{4}-\d\d-\d\dT[0-9:.]+(?:Z|[+-]\d\d:\d\d)"
+    return sorted(re.sub(stamps, "", path.read_text(encoding="utf-8")).splitlines())
