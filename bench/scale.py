@@ -61,6 +61,12 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=4 * 3600.0, help="per run (4 h)")
     ap.add_argument("--skip-bare", action="store_true", help="only the floor and recon")
+    ap.add_argument(
+        "--bare-at-100m",
+        action="store_true",
+        help="run the bare query at 100M too (by default not: it runs out of memory at 10M"
+        " already, after a minute; at 100M it would take the better part of an hour to)",
+    )
     a = ap.parse_args()
     sizes = [*a.sizes, *([HUNDRED_MILLION] if a.with_100m else [])]
     limit = choose(None, None).memory_limit
@@ -84,7 +90,7 @@ def main() -> None:
             print(f"[{size:,}] floor scan ...", flush=True)
             floor = [sys.executable, str(BENCH / "floor_scan.py"), "--data-dir", str(data)]
             keep(size, measure("floor", floor, timeout=a.timeout), {})
-            if not a.skip_bare:
+            if not a.skip_bare and (size < HUNDRED_MILLION or a.bare_at_100m):
                 print(f"[{size:,}] bare duckdb at {limit} ...", flush=True)
                 out = work / "bare.csv"
                 bare = [
@@ -158,9 +164,13 @@ def ratios(results: list[dict]) -> list[str]:
                 parts.append(f"{name} did not finish ({why})")
         if recon:
             parts.append(f"recon peak RSS {recon['measurement'].peak_rss_mb / 1024:.2f} GB")
-            spill = (recon.get("resources") or {}).get("spill_peak_bytes")
-            if spill is not None:
-                parts.append(f"spilled {spill / 1e9:.1f} GB")
+            used = recon.get("resources") or {}
+            if used.get("working_db"):
+                parts.append(f"working tables in {used['working_db']}")
+            if used.get("spill_peak_bytes") is not None:
+                parts.append(f"spilled {used['spill_peak_bytes'] / 1e9:.1f} GB")
+            if used.get("disk_peak_bytes") is not None:
+                parts.append(f"disk used at most {used['disk_peak_bytes'] / 1e9:.1f} GB")
             parts.append("answer key exact" if exact else "ANSWER KEY NOT MATCHED")
         lines.append(f"{size:,} transfers: " + ", ".join(parts))
     ten, hundred = by.get(10_000_000, {}).get("recon"), by.get(HUNDRED_MILLION, {}).get("recon")
