@@ -34,6 +34,7 @@ class Measurement:
     returncode: int | None
     stopped: str = ""  # "timeout" or "memory" when the harness killed it
     output_tail: str = ""
+    disk_peak_mb: float = 0.0  # the most the run took of the disk holding /tmp and bench/
 
 
 def dataset(transfers: int, fmt: str, seed: int = 1, parts: int = 1) -> Path:
@@ -70,7 +71,15 @@ def measure(
     )
     root = psutil.Process(proc.pid)
     peak, stopped = 0, ""
+    free_before = psutil.disk_usage(str(DATA if DATA.exists() else ROOT)).free
+    least_free = free_before
+    polls = 0
     while proc.poll() is None:
+        polls += 1
+        if polls % 10 == 0:  # every half second: statvfs is cheap, but not free
+            least_free = min(
+                least_free, psutil.disk_usage(str(DATA if DATA.exists() else ROOT)).free
+            )
         rss = 0
         try:
             for p in (root, *root.children(recursive=True)):
@@ -98,8 +107,9 @@ def measure(
     seconds = time.perf_counter() - started
     tail = "\n".join((out or "").strip().splitlines()[-3:])
     return Measurement(
-        label, round(seconds, 2), round(peak / 2**20, 1), proc.returncode, stopped, tail
-    )
+        label, round(seconds, 2), round(peak / 2**20, 1), proc.returncode, stopped, tail,
+        round((free_before - least_free) / 2**20, 1),
+    )  # fmt: skip
 
 
 def findings_of(path: Path) -> Counter:

@@ -169,8 +169,8 @@ def ratios(results: list[dict]) -> list[str]:
                 parts.append(f"working tables in {used['working_db']}")
             if used.get("spill_peak_bytes") is not None:
                 parts.append(f"spilled {used['spill_peak_bytes'] / 1e9:.1f} GB")
-            if used.get("disk_peak_bytes") is not None:
-                parts.append(f"disk used at most {used['disk_peak_bytes'] / 1e9:.1f} GB")
+            disk = recon["measurement"].disk_peak_mb
+            parts.append(f"disk used at the peak {disk * 2**20 / 1e9:.1f} GB (spill, file, store)")
             parts.append("answer key exact" if exact else "ANSWER KEY NOT MATCHED")
         lines.append(f"{size:,} transfers: " + ", ".join(parts))
     ten, hundred = by.get(10_000_000, {}).get("recon"), by.get(HUNDRED_MILLION, {}).get("recon")
