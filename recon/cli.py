@@ -97,6 +97,13 @@ CONFIG_OPTIONS = (
     ),
     ConfigOption("--threads", "threads", int, "DuckDB threads (default: all cores)"),
     ConfigOption(
+        "--working-db",
+        "working_db",
+        str,
+        "where the working tables live: memory, disk (a compressed file in the spill folder)"
+        " or auto (default: disk when the extracts would take over twice the memory limit)",
+    ),
+    ConfigOption(
         "--buckets",
         "buckets",
         int,
