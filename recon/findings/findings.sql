@@ -5,11 +5,16 @@
 -- The found transfers' descriptive facts, from their own rows only: the first booked
 -- (non-duplicate) debit, the first debit leg, the first stale pending leg, the first
 -- request, the payment record. A request without txn_ref joins through its ledger legs.
-CREATE OR REPLACE TABLE _fb_detail AS
-WITH refs AS (
-    SELECT DISTINCT txn_ref FROM _fb_found WHERE txn_ref IS NOT NULL
-),
-legs AS (
+-- Each piece is its own statement: in one, the hash tables of every transfer's facts
+-- (_fb_txn) and of each source's details were held at once and could not spill (10M
+-- transfers in 200MB, as 100M would be in 2GB, ran out of memory there).
+CREATE OR REPLACE TABLE _fb_refs AS
+SELECT f.txn_ref, t.first_at
+FROM (SELECT DISTINCT txn_ref FROM _fb_found WHERE txn_ref IS NOT NULL) AS f
+LEFT JOIN _fb_txn AS t ON t.txn_ref = f.txn_ref;
+
+CREATE OR REPLACE TABLE _fb_ledger_detail AS
+WITH legs AS (
     SELECT l.*,
            l.reversal_of IS NULL AND l.direction = 'D' AS debit_leg,
            l.reversal_of IS NULL AND l.direction = 'D' AND l.status = 'POSTED'
@@ -19,53 +24,55 @@ legs AS (
                AS stale_pending
     FROM ledger AS l
     -- the found transfers' rows by txn_ref (a scan of one column), then read whole by rowid
-    JOIN (SELECT rowid AS row_id FROM ledger WHERE txn_ref IN (SELECT txn_ref FROM refs)) AS k
+    JOIN (
+        SELECT rowid AS row_id FROM ledger WHERE txn_ref IN (SELECT txn_ref FROM _fb_refs)
+    ) AS k
         ON l.rowid = k.row_id
     LEFT JOIN _fb_reversed AS rv ON rv.entry_id = l.entry_id
     LEFT JOIN _fb_dup AS d ON d.entry_id = l.entry_id
-),
-ledger_detail AS (
-    SELECT txn_ref,
-           arg_min(
-               {'entry_id': entry_id, 'account_id': account_id, 'request_id': request_id,
-                'posted_at': posted_at},
-               (posted_at, entry_id)
-           ) FILTER (booked) AS booked,
-           arg_min(
-               {'account_id': account_id, 'currency': currency, 'request_id': request_id,
-                'posted_at': posted_at},
-               (posted_at, entry_id)
-           ) FILTER (debit_leg) AS debit,
-           arg_min(request_id, (posted_at, entry_id)) AS any_request,
-           arg_min(currency, (posted_at, entry_id)) AS any_currency,
-           arg_min(entry_id, (posted_at, entry_id)) FILTER (stale_pending) AS pending_entry,
-           min(posted_at) FILTER (stale_pending AND direction = 'D') AS pending_debit_at
-    FROM legs
-    GROUP BY txn_ref
-),
-channel_detail AS (
-    SELECT coalesce(c.txn_ref, rt.txn_ref) AS txn_ref,
-           arg_min(
-               {'request_id': c.request_id, 'account_id': c.debit_account,
-                'currency': c.currency},
-               (c.requested_at, c.request_id)
-           ) AS request
-    FROM channel AS c
-    LEFT JOIN _fb_request_txn AS rt ON rt.request_id = c.request_id
-    WHERE coalesce(c.txn_ref, rt.txn_ref) IN (SELECT txn_ref FROM refs)
-    GROUP BY coalesce(c.txn_ref, rt.txn_ref)
-),
-gateway_detail AS (
-    SELECT txn_ref,
-           arg_min(gateway_ref, (gateway_at, gateway_ref)) FILTER (status = 'SUCCESS')
-               AS paid_ref,
-           arg_min(currency, (gateway_at, gateway_ref)) AS currency
-    FROM gateway
-    WHERE txn_ref IN (SELECT txn_ref FROM refs)
-    GROUP BY txn_ref
 )
+SELECT txn_ref,
+       arg_min(
+           {'entry_id': entry_id, 'account_id': account_id, 'request_id': request_id,
+            'posted_at': posted_at},
+           (posted_at, entry_id)
+       ) FILTER (booked) AS booked,
+       arg_min(
+           {'account_id': account_id, 'currency': currency, 'request_id': request_id,
+            'posted_at': posted_at},
+           (posted_at, entry_id)
+       ) FILTER (debit_leg) AS debit,
+       arg_min(request_id, (posted_at, entry_id)) AS any_request,
+       arg_min(currency, (posted_at, entry_id)) AS any_currency,
+       arg_min(entry_id, (posted_at, entry_id)) FILTER (stale_pending) AS pending_entry,
+       min(posted_at) FILTER (stale_pending AND direction = 'D') AS pending_debit_at
+FROM legs
+GROUP BY txn_ref;
+
+CREATE OR REPLACE TABLE _fb_channel_detail AS
+SELECT coalesce(c.txn_ref, rt.txn_ref) AS txn_ref,
+       arg_min(
+           {'request_id': c.request_id, 'account_id': c.debit_account,
+            'currency': c.currency},
+           (c.requested_at, c.request_id)
+       ) AS request
+FROM channel AS c
+LEFT JOIN _fb_request_txn AS rt ON rt.request_id = c.request_id
+WHERE coalesce(c.txn_ref, rt.txn_ref) IN (SELECT txn_ref FROM _fb_refs)
+GROUP BY coalesce(c.txn_ref, rt.txn_ref);
+
+CREATE OR REPLACE TABLE _fb_gateway_detail AS
+SELECT txn_ref,
+       arg_min(gateway_ref, (gateway_at, gateway_ref)) FILTER (status = 'SUCCESS')
+           AS paid_ref,
+       arg_min(currency, (gateway_at, gateway_ref)) AS currency
+FROM gateway
+WHERE txn_ref IN (SELECT txn_ref FROM _fb_refs)
+GROUP BY txn_ref;
+
+CREATE OR REPLACE TABLE _fb_detail AS
 SELECT r.txn_ref,
-       t.first_at,
+       r.first_at,
        l.booked.posted_at AS debit_at,
        l.booked.entry_id AS debit_entry,
        l.debit.posted_at AS first_debit_at,
@@ -76,11 +83,14 @@ SELECT r.txn_ref,
        l.pending_entry,
        l.pending_debit_at,
        g.paid_ref
-FROM refs AS r
-LEFT JOIN _fb_txn AS t ON t.txn_ref = r.txn_ref
-LEFT JOIN ledger_detail AS l ON l.txn_ref = r.txn_ref
-LEFT JOIN channel_detail AS c ON c.txn_ref = r.txn_ref
-LEFT JOIN gateway_detail AS g ON g.txn_ref = r.txn_ref;
+FROM _fb_refs AS r
+LEFT JOIN _fb_ledger_detail AS l ON l.txn_ref = r.txn_ref
+LEFT JOIN _fb_channel_detail AS c ON c.txn_ref = r.txn_ref
+LEFT JOIN _fb_gateway_detail AS g ON g.txn_ref = r.txn_ref;
+DROP TABLE _fb_refs;
+DROP TABLE _fb_ledger_detail;
+DROP TABLE _fb_channel_detail;
+DROP TABLE _fb_gateway_detail;
 
 -- Each staged finding with its blanks filled from its transfer's facts.
 -- A finding about one row of an extract is keyed by its transfer and the row's instant;
@@ -116,35 +126,37 @@ SELECT f.finding_key
 FROM _fb_found AS f
 LEFT JOIN _fb_detail AS d ON d.txn_ref = f.txn_ref;
 
-CREATE OR REPLACE TABLE findings AS
 -- the requests the findings name, read from the channel table in one scan
-WITH named AS MATERIALIZED (
-    SELECT c.request_id, c.customer_id, c.channel
-    FROM channel AS c
-    SEMI JOIN (
-        SELECT unnest([request_id, ledger_request, channel_request]) AS request_id
-        FROM _fb_complete
-    ) AS n ON n.request_id = c.request_id
-),
-requests AS (
-    SELECT f.finding_key,
-           coalesce(own.request_id, led.request_id, alt.request_id) AS request_id,
-           coalesce(own.customer_id, led.customer_id, alt.customer_id) AS customer_id,
-           coalesce(own.channel, led.channel, alt.channel) AS channel
-    FROM _fb_complete AS f
-    LEFT JOIN named AS own ON own.request_id = f.request_id
-    LEFT JOIN named AS led ON led.request_id = f.ledger_request
-    LEFT JOIN named AS alt ON alt.request_id = f.channel_request
-),
+-- (each piece of the findings is its own statement: in one, their hash tables were all held
+-- at once and could not spill; 10M transfers in 200MB, as 100M in 2GB, ran out of memory)
+CREATE OR REPLACE TABLE _fb_named AS
+SELECT c.request_id, c.customer_id, c.channel
+FROM channel AS c
+SEMI JOIN (
+    SELECT unnest([request_id, ledger_request, channel_request]) AS request_id
+    FROM _fb_complete
+) AS n ON n.request_id = c.request_id;
+
+CREATE OR REPLACE TABLE _fb_requests AS
+SELECT f.finding_key,
+       coalesce(own.request_id, led.request_id, alt.request_id) AS request_id,
+       coalesce(own.customer_id, led.customer_id, alt.customer_id) AS customer_id,
+       coalesce(own.channel, led.channel, alt.channel) AS channel
+FROM _fb_complete AS f
+LEFT JOIN _fb_named AS own ON own.request_id = f.request_id
+LEFT JOIN _fb_named AS led ON led.request_id = f.ledger_request
+LEFT JOIN _fb_named AS alt ON alt.request_id = f.channel_request;
+
 -- "another request of the same debit account": its first request's customer
-account_customer AS (
-    SELECT debit_account AS account_id,
-           arg_min(customer_id, (requested_at, request_id)) AS customer_id
-    FROM channel
-    WHERE debit_account IN (SELECT account_id FROM _fb_complete)
-    GROUP BY debit_account
-),
-context AS (
+CREATE OR REPLACE TABLE _fb_account_customer AS
+SELECT debit_account AS account_id,
+       arg_min(customer_id, (requested_at, request_id)) AS customer_id
+FROM channel
+WHERE debit_account IN (SELECT account_id FROM _fb_complete)
+GROUP BY debit_account;
+
+CREATE OR REPLACE TABLE _fb_evidence AS
+WITH context AS (
     SELECT txn_ref, 'ledger:' || entry_id AS item, 1 AS grp, posted_at AS ts
     FROM ledger WHERE txn_ref IN (SELECT txn_ref FROM _fb_complete)
     UNION ALL
@@ -163,25 +175,25 @@ items AS (
     FROM _fb_complete
     UNION ALL
     SELECT finding_key, 'channel:' || request_id, 100, NULL
-    FROM requests WHERE request_id IS NOT NULL
+    FROM _fb_requests WHERE request_id IS NOT NULL
     UNION ALL
     SELECT f.finding_key, c.item, 1000 + c.grp, c.ts
     FROM _fb_complete AS f
     JOIN context AS c ON c.txn_ref = f.txn_ref
-),
-evidence AS (
-    SELECT finding_key, string_agg(item, ';' ORDER BY pos, ts, item) AS evidence
-    FROM (
-        SELECT finding_key, item, min(pos) AS pos, min(ts) AS ts
-        FROM items
-        WHERE item IS NOT NULL
-        GROUP BY finding_key, item
-    )
-    GROUP BY finding_key
-),
+)
+SELECT finding_key, string_agg(item, ';' ORDER BY pos, ts, item) AS evidence
+FROM (
+    SELECT finding_key, item, min(pos) AS pos, min(ts) AS ts
+    FROM items
+    WHERE item IS NOT NULL
+    GROUP BY finding_key, item
+)
+GROUP BY finding_key;
+
+CREATE OR REPLACE TABLE findings AS
 -- interest in whole cents, exact integers, rounded half up:
 -- amount * rate * days / day_basis, days = max(min_days, ceil((cutoff - from) / 1 day))
-interest AS (
+WITH interest AS (
     SELECT finding_key,
            CASE WHEN comp_basis IS NULL OR comp_basis <= 0 THEN 0::HUGEINT
                 ELSE (2 * (comp_basis::DECIMAL(38, 2) * 100)::HUGEINT * $rate_num::HUGEINT
@@ -212,11 +224,15 @@ SELECT 'EX-' || upper(substr(sha256(f.finding_key), 1, 16)) AS exception_id,
        f.event_at,
        r.channel
 FROM _fb_complete AS f
-JOIN requests AS r ON r.finding_key = f.finding_key
+JOIN _fb_requests AS r ON r.finding_key = f.finding_key
 JOIN interest AS i ON i.finding_key = f.finding_key
-LEFT JOIN evidence AS e ON e.finding_key = f.finding_key
-LEFT JOIN account_customer AS ac ON ac.account_id = f.account_id
+LEFT JOIN _fb_evidence AS e ON e.finding_key = f.finding_key
+LEFT JOIN _fb_account_customer AS ac ON ac.account_id = f.account_id
 ORDER BY f.type, f.subtype, f.txn_ref, f.finding_key;
+DROP TABLE _fb_named;
+DROP TABLE _fb_requests;
+DROP TABLE _fb_account_customer;
+DROP TABLE _fb_evidence;
 
 -- What compensation policies other than the default need of each finding (recon/remedies/
 -- policies.py): the money it holds of the customer's and since when. Kept past the scratch tables.
