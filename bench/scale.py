@@ -3,8 +3,8 @@
 
     python bench/scale.py                       # 1M and 10M transfers
     python bench/scale.py --sizes 1000000       # a quicker look
-    python bench/scale.py --with-100m           # also 100M (~4.4 GB of Parquet parts, ~40 GB
-                                                # free disk for the data, the spill and the store)
+    python bench/scale.py --with-100m           # also 100M (4.7 GB of Parquet parts; the run
+                                                # took 40.5 GB of disk at its peak: ~50 GB free)
 
 For each size, on the same generated Parquet day (bench/data, reused between runs) and in the
 same run, each as a subprocess whose whole process tree is timed and its peak RSS sampled:
