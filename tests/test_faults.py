@@ -154,3 +154,23 @@ def test_a_failure_while_publishing_changes_no_finding(generated, landed_a, monk
     assert main(run_args(generated, data, out, store)) == ExitCode.FINDINGS
     assert '"healed": []' not in (out / "summary.json").read_text(encoding="utf-8")
     assert not (out.parent / "out.failed").exists()
+
+
+def test_running_out_of_memory_names_the_step_and_the_setting_to_change(
+    generated, landed_a, monkeypatch, capsys
+):
+    data, out, store = landed_a
+    before = (store_state(store), out_state(out))
+
+    def exhausted(*_args, **_kwargs):
+        raise duckdb.OutOfMemoryException("Out of Memory Error: failed to pin block\n\nhints")
+
+    monkeypatch.setattr("recon.pipeline.find_breaks", exhausted)
+    assert main([*run_args(generated, data, out, store), "--memory-limit", "1GB"]) == 2
+    said = capsys.readouterr().err.strip()
+    assert len(said.splitlines()) == 1
+    assert "out of memory in the find step within memory_limit 1GB" in said
+    assert "raise memory_limit" in said
+    assert "failed to pin block" in said
+    assert out_state(out) == before[1]
+    assert store_state(store)[1:] == before[0][1:]
