@@ -343,26 +343,21 @@ def run_reconciliation(
                 out_dir, con, store_path, run, timings, str(err), config.privacy,
                 used_resources(config, con, spill),
             )  # fmt: skip
-        except duckdb.OutOfMemoryException as err:
-            log.debug("run %s ran out of memory", run_id, exc_info=True)
-            message = out_of_memory(err, next(reversed(timings), "read"), chosen.memory_limit)
-            return _failed(
-                out_dir, con, store_path, run, timings, message, config.privacy,
-                used_resources(config, con, spill),
-            )  # fmt: skip
         except Exception as err:  # a crash is still a run that could not reconcile
             log.debug("run %s crashed", run_id, exc_info=True)  # shown with --debug
-            message = f"internal error: {type(err).__name__}: {err}"
+            message = crash_message(err, next(reversed(timings), "read"), chosen.memory_limit)
             return _failed(
                 out_dir, con, store_path, run, timings, message, config.privacy,
                 used_resources(config, con, spill),
             )  # fmt: skip
 
 
-def out_of_memory(err: duckdb.OutOfMemoryException, step: str, memory_limit: str) -> str:
-    """What an analyst can act on: the step, the limit, what to change (DuckDB's own words
-    list settings recon sets itself)."""
-    said = str(err).strip().splitlines()[0] if str(err).strip() else "out of memory"
+def crash_message(err: Exception, step: str, memory_limit: str) -> str:
+    """One line for a run that crashed. Out of memory is said as what an analyst can act on
+    (the step, the limit, what to change); DuckDB's own hints name settings recon sets."""
+    if not isinstance(err, duckdb.OutOfMemoryException):
+        return f"internal error: {type(err).__name__}: {err}"
+    said = (str(err).strip() or "out of memory").splitlines()[0]
     return (
         f"out of memory in the {step} step within memory_limit {memory_limit}: raise"
         f" memory_limit in recon.toml (or --memory-limit), or lower threads, and run again"
