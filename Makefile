@@ -5,6 +5,10 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# pytest-xdist workers for `make test`: each starts its own PostgreSQL cluster, Prefect
+# harness and Chromium, so more than the cores only adds start-up (`make test TEST_WORKERS=0`
+# runs in one process)
+TEST_WORKERS ?= 2
 
 .PHONY: install sample test screenshots lint bench clean
 
@@ -29,7 +33,7 @@ sample: install
 test: install
 	.ci/ensure-chromium
 	.ci/ensure-postgres
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # the README's images (docs/img/*.png) from the browser tests; `make test` never writes them
 screenshots: install
