@@ -1,6 +1,8 @@
 -- Booked debits: the money a customer has actually lost from their account.
--- A posting is reversed when a later POSTED posting of the opposite direction names it in
--- `reversal_of`; a reversed debit is settled. Reversal postings themselves are never legs.
+-- A posting is reversed when a later POSTED posting of the opposite direction and the same
+-- amount and currency names it in `reversal_of` (ingest quarantines one naming a posting it
+-- does not mirror: recon/ingest/reversals.sql); a reversed debit is settled. Reversal
+-- postings themselves are never legs.
 
 CREATE OR REPLACE TABLE _fb_reversed AS
 SELECT DISTINCT r.reversal_of AS entry_id
@@ -8,6 +10,8 @@ FROM ledger AS r
 JOIN ledger AS o ON o.entry_id = r.reversal_of
 WHERE r.status = 'POSTED'
   AND r.direction <> o.direction
+  AND r.amount = o.amount
+  AND r.currency = o.currency
   AND r.posted_at >= o.posted_at;
 
 -- Each booked debit with the channel request behind it: through its own request_id, else

@@ -31,11 +31,12 @@ from recon.ingest.parquet_reader import parquet_rows
 from recon.ingest.raw import MalformedRow
 from recon.ingest.rules import SourceRules, source_rules
 from recon.ingest.scan import FileScan, scan_file
-from recon.ingest.settle import FileCounts, find_duplicates, settle
+from recon.ingest.settle import FileCounts, check_reversals, find_duplicates, settle
 from recon.ingest.stage import (
     Parsing,
     Window,
     create_source_table,
+    cross_row_checks,
     define_macros,
     insert_rows,
     shift_lines,
@@ -155,6 +156,10 @@ def _load_source(
             placements.append(read.placement)
             continue
         malformed.append(_read_file(con, rules, path, number, settings, parsing, tmp, scans[path]))
+    checks = source_checks(rules, window=window)
+    if cross := cross_row_checks(rules):  # the ledger's reversals, the one such rule
+        check_reversals(con, rules, len(checks) + 1)
+        checks += cross
     say(f"{source}: finding duplicates")
     per_file = find_duplicates(con, rules)
     files: list[InputFile] = []
@@ -186,7 +191,7 @@ def _load_source(
         duplicates += counts.exact_duplicates
         bad += counts.broken + counts.conflicts + len(broken_rows)
     say(f"{source}: {read} rows read, {bad} quarantined, {duplicates} exact duplicates")
-    settle(con, rules, source_checks(rules, window=window))
+    settle(con, rules, checks)
     for path, broken_rows in zip(paths, malformed, strict=True):
         _quarantine_malformed(con, source, str(path), broken_rows)
     for placement in placements:

@@ -26,6 +26,15 @@ class FileCounts:
     conflicts: int  # valid rows whose key an earlier row already took
 
 
+def check_reversals(con: duckdb.DuckDBPyConnection, rules: SourceRules, rule_id: int) -> None:
+    """Mark (as breaking rule `rule_id`) the postings whose reversal_of names a posting of
+    the source that they do not mirror; before the duplicate checks, so they count as bad."""
+    con.execute(
+        load_sql("recon.ingest", "reversals").format(table=quote_ident(rules.source)),
+        {"rule": rule_id},
+    )
+
+
 def find_duplicates(con: duckdb.DuckDBPyConnection, rules: SourceRules) -> dict[int, FileCounts]:
     """Mark exact duplicates and conflicting keys; the accounting per file number."""
     table, key = quote_ident(rules.source), quote_ident(rules.key.name)

@@ -189,6 +189,24 @@ def source_checks(
     return found
 
 
+# A rule a row can break only against another row of its source, checked once all the
+# source's files are in (settle.check_reversals); its id follows the per-row rules'.
+REVERSAL_RULE = Rule(
+    "reversal_of",
+    "reversal_of names a posting this one does not mirror (a reversal has the opposite"
+    " direction and the same amount and currency)",
+    "false",
+)
+
+
+def cross_row_checks(rules: SourceRules) -> list[Rule]:
+    """The source's rules that compare rows with each other (the ledger's reversals)."""
+    names = set(rules.names)
+    if rules.source == "ledger" and {"reversal_of", "direction", "amount", "currency"} <= names:
+        return [REVERSAL_RULE]
+    return []
+
+
 def check_params(rules: SourceRules) -> dict[str, Any]:
     """The allowed values and bounds of the schema checks, as bound parameters."""
     params: dict[str, Any] = {}

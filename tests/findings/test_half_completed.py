@@ -42,6 +42,15 @@ def test_a_reversed_debit_is_settled(con):
     assert find(con) == []
 
 
+def test_a_smaller_posting_naming_the_debit_does_not_settle_it(con):
+    """Ingest quarantines such a posting (tests/ingest/test_reversals.py); were one to reach
+    the checks, it still would not count as the debit's reversal."""
+    x = Extracts(con).request("R1", "200.00", txn_ref="T1", status="FAILED")
+    x.ledger("E1", "T1", "A1", "D", "200.00", request_id="R1")
+    x.ledger("E2", "T1", "A1", "C", "50.00", "10:05", reversal_of="E1")
+    assert ("CHANNEL_FAILED_BUT_BOOKED", "T1") in kinds(find(con))
+
+
 def test_a_credit_that_arrived_late_before_the_cutoff_heals_the_transfer(con):
     x = Extracts(con).request("R1", "100.00", txn_ref="T1")
     x.ledger("E1", "T1", "A1", "D", "100.00", "10:00", request_id="R1")
