@@ -75,13 +75,27 @@ def _parquet(path: Path, rows: int) -> None:
     pq.write_table(pa.table({"entry_id": [f"E{i}" for i in range(rows)]}), path)
 
 
-def test_a_day_far_beyond_the_memory_limit_gets_its_working_tables_on_disk(tmp_path):
+def test_a_day_far_beyond_the_memory_limit_and_the_spill_room_gets_its_tables_on_disk(
+    tmp_path,
+):
     _parquet(tmp_path / "ledger.parquet", 1000)  # 1000 rows of about ROW_BYTES each
-    limit = f"{1000 * resources.ROW_BYTES // (resources.DISK_BEYOND + 1)}B"
-    placed = resources.place("auto", tmp_path, limit)
+    estimate = 1000 * resources.ROW_BYTES
+    limit = f"{estimate // (resources.DISK_BEYOND + 1)}B"
+    free = resources.SPILL_ROOM * estimate - 1
+    placed = resources.place("auto", tmp_path, limit, free_bytes=free)
     assert placed.where == "disk"
-    assert placed.estimate_bytes == 1000 * resources.ROW_BYTES
+    assert placed.estimate_bytes == estimate
     assert placed.chosen_by.startswith("automatic")
+
+
+def test_a_day_beyond_the_memory_limit_spills_from_memory_while_the_disk_has_room(tmp_path):
+    """Spilling is faster than writing every table compressed (10M: 82.5 s against 104.6 s)."""
+    _parquet(tmp_path / "ledger.parquet", 1000)
+    estimate = 1000 * resources.ROW_BYTES
+    limit = f"{estimate // (resources.DISK_BEYOND + 1)}B"
+    placed = resources.place("auto", tmp_path, limit, free_bytes=resources.SPILL_ROOM * estimate)
+    assert placed.where == "memory"
+    assert "free to spill to" in placed.chosen_by
 
 
 def test_a_day_that_fits_keeps_its_working_tables_in_memory(tmp_path):
