@@ -13,7 +13,7 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field, fields, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
@@ -167,8 +167,12 @@ class Config:
         return replace(self.compensation, annual_rate=self.annual_rate)
 
 
-def parse_timestamp(text: str | datetime, timezone: str = "UTC") -> datetime:
-    """An ISO 8601 timestamp as an aware datetime; one without offset is in `timezone`."""
+def parse_timestamp(
+    text: str | datetime, timezone: str = "UTC", *, date_alone: bool = True
+) -> datetime:
+    """An ISO 8601 timestamp as an aware datetime; one without offset is in `timezone`.
+    `date_alone=False` (the cutoff) refuses a date without a time, as CONTRACT.md does for
+    every timestamp of the extracts; a query's `--since 2024-03-16` may mean its midnight."""
     if isinstance(text, datetime):
         value = text
     else:
@@ -177,9 +181,19 @@ def parse_timestamp(text: str | datetime, timezone: str = "UTC") -> datetime:
             value = datetime.fromisoformat(raw.replace("Z", "+00:00").replace("z", "+00:00"))
         except ValueError as err:
             raise ConfigError(f"not an ISO 8601 timestamp: {raw!r}") from err
+        # CONTRACT.md: a date alone is not a timestamp (Python reads it as midnight)
+        if not date_alone and not _HAS_TIME.match(raw):
+            raise ConfigError(f"a date alone is not a timestamp (give a time too): {raw!r}")
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo(timezone))
+    offset = value.utcoffset()
+    if offset is not None and abs(offset) > _MAX_OFFSET:
+        raise ConfigError(f"an offset beyond ±14:00 is no time zone's: {str(text).strip()!r}")
     return value
+
+
+_HAS_TIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", re.IGNORECASE)
+_MAX_OFFSET = timedelta(hours=14)
 
 
 def load_config(path: str | Path | None = None, **overrides: Any) -> Config:
@@ -321,7 +335,10 @@ def config_from_mapping(
                 raise ConfigError(f"threads must be at least 1, got {config.threads}")
         if "cutoff" in data and data["cutoff"] not in (None, ""):
             with blame("cutoff"):
-                config = replace(config, cutoff=parse_timestamp(data["cutoff"], config.timezone))
+                config = replace(
+                    config,
+                    cutoff=parse_timestamp(data["cutoff"], config.timezone, date_alone=False),
+                )
         if not Decimal(0) <= config.max_bad_ratio <= Decimal(1):
             with blame("max_bad_ratio"):
                 raise ConfigError(
