@@ -182,6 +182,19 @@ def test_without_credit_and_failed_at_the_gateway_the_debit_earns_interest_once(
     assert one(rows, "BOOKED_GATEWAY_FAILED")["compensation"] == Decimal("0.00")
 
 
+def test_a_half_credited_debit_failed_at_the_gateway_earns_interest_on_all_of_it_once(con):
+    """7300.00 held (the 3650.00 credited to clearing never left either): DEBIT_WITHOUT_CREDIT
+    pays on the 3650.00 no credit covers, BOOKED_GATEWAY_FAILED on the 3650.00 credited."""
+    x = Extracts(con).request("R1", "7300.00", txn_ref="T1", credit_account="EXT1")
+    x.ledger("E1", "T1", "A1", "D", "7300.00", request_id="R1")
+    x.ledger("E2", "T1", CLEARING, "C", "3650.00", request_id="R1")
+    x.payment("G1", "T1", "7300.00", status="FAILED", invoice_required=False)
+    rows = find(con)
+    dwc, bgf = one(rows, "DEBIT_WITHOUT_CREDIT"), one(rows, "BOOKED_GATEWAY_FAILED")
+    assert (dwc["amount"], bgf["amount"]) == (Decimal("3650.00"), Decimal("7300.00"))
+    assert dwc["compensation"] + bgf["compensation"] == Decimal("1.00")  # 7300 x 5% / 365
+
+
 # --- GATEWAY_NOT_BOOKED
 
 
