@@ -10,6 +10,6 @@ WITH compared AS (
 )
 SELECT 'AMOUNT_MISMATCH|LEDGER_GATEWAY|' || txn_ref, 'AMOUNT_MISMATCH', 'LEDGER_GATEWAY',
        txn_ref, NULL, NULL, NULL, abs(ledger_amount - paid_amount), NULL, 'INVESTIGATE', NULL,
-       NULL, NULL, NULL, ['@debit', '@payment'], NULL
+       NULL, NULL, NULL, ['@debit', '@payment'], NULL, NULL
 FROM compared
 WHERE ledger_amount <> paid_amount;

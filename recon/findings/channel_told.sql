@@ -3,7 +3,8 @@
 -- debit behind it may name different transfers: this check needs every transfer's facts
 -- (`_fb_txn`) at once, so a partitioned run makes it after its buckets (partition.py).
 -- Columns: finding_key, type, subtype, txn_ref, related_txn_ref, request_id, account_id,
--- amount, currency, proposed_action, event_at, comp_basis, comp_from, comp_fee, evidence, tie.
+-- amount, currency, proposed_action, event_at, comp_basis, comp_from, comp_fee, evidence, tie,
+-- tie_no.
 
 -- What the customer was told, per request. A request's debits are those naming it through
 -- request_id, else those of its txn_ref. Only requests that can be a finding are looked
@@ -39,6 +40,29 @@ requests AS (
            r.booked_debit AS own_booked_debit, r.debit
     FROM told AS k
     LEFT JOIN by_request AS r ON r.request_id = k.request_id
+),
+flagged AS (
+    SELECT q.*, t.booked_debit AS txn_booked_debit
+    FROM requests AS q
+    LEFT JOIN _fb_txn AS t ON t.txn_ref = q.finding_txn
+    WHERE NOT coalesce(
+              t.in_flight,
+              q.requested_at >= $cutoff::TIMESTAMPTZ - to_minutes($grace_minutes)
+          )
+      AND CASE WHEN q.status = 'SUCCESS' THEN q.all_n = 0 AND coalesce(t.booked_all_n, 0) = 0
+               ELSE q.own_booked_n > 0 OR (q.all_n = 0 AND coalesce(t.booked_n, 0) > 0) END
+),
+-- `tie_no` (transfers.sql): 1 + the requests with what the key holds (txn_ref, instant,
+-- debit account) and a smaller request_id, whatever they were told
+numbered AS (
+    SELECT f.request_id, 1 + count(c.request_id) AS tie_no
+    FROM flagged AS f
+    LEFT JOIN channel AS c
+        ON c.requested_at = f.requested_at
+        AND coalesce(c.txn_ref, '') = coalesce(f.txn_ref, '')
+        AND coalesce(c.debit_account, '') = coalesce(f.debit_account, '')
+        AND c.request_id < f.request_id
+    GROUP BY f.request_id
 )
 SELECT CASE WHEN q.status = 'SUCCESS' THEN 'HALF_COMPLETED|CHANNEL_SUCCESS_NOT_BOOKED|'
             ELSE 'HALF_COMPLETED|CHANNEL_FAILED_BUT_BOOKED|' END
@@ -51,19 +75,14 @@ SELECT CASE WHEN q.status = 'SUCCESS' THEN 'HALF_COMPLETED|CHANNEL_SUCCESS_NOT_B
        coalesce(q.debit.account_id, q.debit_account),
        CASE WHEN q.status = 'SUCCESS' THEN q.amount
             WHEN q.own_booked_n > 0 THEN q.own_booked_debit
-            ELSE t.booked_debit END,
+            ELSE q.txn_booked_debit END,
        CASE WHEN q.status = 'SUCCESS' THEN q.currency END,
        CASE WHEN q.status = 'SUCCESS' THEN 'POST_ENTRIES' ELSE 'NOTIFY_CUSTOMER' END,
        coalesce(q.debit.posted_at, CASE WHEN q.status = 'SUCCESS' THEN q.requested_at END),
        NULL, NULL, NULL,
        CASE WHEN q.debit IS NULL THEN ['channel:' || q.request_id]
             ELSE ['channel:' || q.request_id, 'ledger:' || q.debit.entry_id] END,
-       q.request_id
-FROM requests AS q
-LEFT JOIN _fb_txn AS t ON t.txn_ref = q.finding_txn
-WHERE NOT coalesce(
-          t.in_flight,
-          q.requested_at >= $cutoff::TIMESTAMPTZ - to_minutes($grace_minutes)
-      )
-  AND CASE WHEN q.status = 'SUCCESS' THEN q.all_n = 0 AND coalesce(t.booked_all_n, 0) = 0
-           ELSE q.own_booked_n > 0 OR (q.all_n = 0 AND coalesce(t.booked_n, 0) > 0) END;
+       q.request_id,
+       n.tie_no
+FROM flagged AS q
+JOIN numbered AS n ON n.request_id = q.request_id;

@@ -94,12 +94,17 @@ DROP TABLE _fb_gateway_detail;
 
 -- Each staged finding with its blanks filled from its transfer's facts.
 -- A finding about one row of an extract is keyed by its transfer and the row's instant;
--- rows that share both are told apart by their order (by the row's own id): `#1`, `#2`.
+-- rows that share both are told apart by `#n`, the row's place among its source's rows at
+-- that instant (`tie_no`, transfers.sql), which stays when another finding goes away.
+-- Rows that differ in what `tie_no` compares (account, amount) can still meet on one key
+-- and number: the first of them (by the row's own id) keeps `#n`, the k-th gets `#n.k`,
+-- so no two findings ever share a key.
 CREATE OR REPLACE TABLE _fb_complete AS
 SELECT f.finding_key
-           || CASE WHEN f.tie IS NOT NULL
-                   THEN '#' || row_number() OVER (PARTITION BY f.finding_key ORDER BY f.tie)
-                   ELSE '' END AS finding_key,
+           || CASE WHEN f.tie IS NULL THEN ''
+                   ELSE '#' || f.tie_no
+                        || CASE WHEN f.same_no > 1 THEN '.' || f.same_no ELSE '' END
+              END AS finding_key,
        f.type, f.subtype, f.txn_ref, f.related_txn_ref,
        f.request_id, d.ledger_request, d.channel_request,
        coalesce(f.account_id, d.account_id) AS account_id,
@@ -123,7 +128,11 @@ SELECT f.finding_key
                WHEN '@payment' THEN 'gateway:' || d.paid_ref
                ELSE item END
        ) AS evidence
-FROM _fb_found AS f
+FROM (
+    SELECT *,
+           row_number() OVER (PARTITION BY finding_key, tie_no ORDER BY tie) AS same_no
+    FROM _fb_found
+) AS f
 LEFT JOIN _fb_detail AS d ON d.txn_ref = f.txn_ref;
 
 -- the requests the findings name, read from the channel table in one scan

@@ -206,7 +206,15 @@ CREATE OR REPLACE TABLE _fb_found (
     comp_fee DECIMAL(38, 2),
     evidence VARCHAR[],
     -- for a finding about one row of an extract (a duplicate debit, an extra charge or
-    -- invoice, a channel request): the row's own id, which orders findings whose key is
-    -- otherwise equal. It never enters the key: such ids are unique only within one delivery.
-    tie VARCHAR
+    -- invoice, a channel request): the row's own id. It never enters the key: such ids are
+    -- unique only within one delivery.
+    tie VARCHAR,
+    -- and that row's number `n` in the key's `#n`: 1 + the rows of its source that share its
+    -- transfer and instant (ledger: also account, amount and direction D; gateway and
+    -- invoices: also amount; channel: also debit account) and have a smaller id, leaving out
+    -- the row the finding's row duplicates. Rows count whatever their status or whether they
+    -- are findings themselves, so a finding keeps its number when another one goes away
+    -- (reversed, refunded, voided); numbering among the current findings let the next one
+    -- take over the id (and an analyst's decision) of the one that went.
+    tie_no BIGINT
 );

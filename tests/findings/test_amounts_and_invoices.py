@@ -93,6 +93,18 @@ def test_every_issued_invoice_after_the_first_is_a_duplicate(con):
     ]
 
 
+def test_an_extra_invoice_keeps_its_number_when_the_one_before_it_is_voided(con):
+    # the key's #n counts the transfer's invoices at the instant, voided ones too
+    x = paid(con).invoice("I1", "T1", "730.00", "10:01")
+    x.invoice("I2", "T1", "730.00", "10:02").invoice("I3", "T1", "730.00", "10:02")
+    key = "INVOICE|DUPLICATE|T1|invoices@2024-03-15T10:02:00.000000Z"
+    assert [r["finding_key"] for r in find(con)] == [key + "#1", key + "#2"]
+    con.execute("UPDATE invoices SET status = 'VOID' WHERE invoice_id = 'I2'")
+    assert [(r["finding_key"], r["evidence"].split(";")[0]) for r in find(con)] == [
+        (key + "#2", "invoices:I3")
+    ]
+
+
 def test_a_void_invoice_beside_an_issued_one_is_no_duplicate(con):
     x = paid(con)
     x.invoice("I1", "T1", "730.00", "10:01").invoice("I2", "T1", "730.00", "10:02", status="VOID")

@@ -96,6 +96,38 @@ def test_breaks_across_transfers_survive_the_cut(tmp_path, buckets):
     assert outcome(cut) == expected
 
 
+def numbered_day(con: duckdb.DuckDBPyConnection) -> None:
+    """Extra rows at one instant, the middle one settled: the key's #n counts the extract's rows
+    (the invoices' in the buckets, the charges' and debits' after them)."""
+    x = Extracts(con)
+    x.ledger("E1", "T1", "A1", "D", "20.00", "12:00", request_id="R1")
+    x.ledger("E2", "T1", "A1", "D", "20.00", "12:00", request_id="R1")
+    x.ledger("E3", "T1", "A1", "D", "20.00", "12:00", request_id="R1")
+    x.ledger("E4", "T1", "A1", "C", "20.00", "12:05", reversal_of="E2")
+    x.ledger("E5", "T1", "CLR-1", "C", "20.00", "12:00", request_id="R1")
+    for ref, status in (("G1", "SUCCESS"), ("G2", "REFUNDED"), ("G3", "SUCCESS")):
+        x.payment(ref, "T1", "20.00", "12:01", status=status)
+    for invoice_id, status in (("I1", "ISSUED"), ("I2", "VOID"), ("I3", "ISSUED")):
+        x.invoice(invoice_id, "T1", "20.00", "12:02", status=status)
+
+
+@pytest.mark.parametrize("buckets", [2, 3])
+def test_rows_numbered_at_one_instant_keep_their_numbers_in_buckets(tmp_path, buckets):
+    whole, cut = connect(), connect(temp_directory=tmp_path)
+    numbered_day(whole)
+    numbered_day(cut)
+    find_breaks(whole, PARAMS)
+    find_breaks(cut, PARAMS, plan=BucketPlan(buckets=buckets))
+    expected = outcome(whole)
+    keys = sorted(row[1].rsplit("|", 1)[-1] for row in expected["findings"] if "#" in row[1])
+    assert keys == [
+        "gateway@2024-03-15T12:01:00.000000Z#2",
+        "invoices@2024-03-15T12:02:00.000000Z#2",
+        "ledger@2024-03-15T12:00:00.000000Z#2",
+    ]
+    assert outcome(cut) == expected
+
+
 @settings(max_examples=30, deadline=None)
 @given(
     transfers=st.lists(transfer, min_size=1, max_size=6),

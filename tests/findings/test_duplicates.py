@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
+import pytest
+
 from recon.config import CompensationPolicy
 
 from .working import Extracts, find, kinds, one
@@ -193,3 +195,54 @@ def test_the_entry_id_does_not_enter_the_key(con):
     x = Extracts(con).transfer("T1", "100.00", "10:00")
     x.ledger("ANY-ID", "T1", "A1", "D", "100.00", "10:00", request_id="R-T1")
     assert "ANY-ID" not in one(find(con), "SAME_REQUEST")["finding_key"]
+
+
+# --- identity: `#n` is the row's place among its extract's rows at the instant, not among
+# the findings, so it stays when another finding at that instant goes away
+
+
+def keyed(rows) -> list[tuple[str, str]]:
+    """(finding_key, the finding's own row) of each finding, by key."""
+    return sorted((r["finding_key"], r["evidence"].split(";")[0]) for r in rows)
+
+
+@pytest.mark.parametrize("original_at", ["10:01", "10:00"])
+def test_a_lone_extra_debit_keeps_the_key_it_always_had(con, original_at):
+    # its original at the same instant or an earlier one: number 1, as before rows were counted
+    x = Extracts(con).transfer("T1", "100.00", original_at)
+    x.ledger("T1-D2", "T1", "A1", "D", "100.00", "10:01", request_id="R-T1")
+    assert keyed(find(con)) == [
+        ("DUPLICATE_DEBIT|SAME_REQUEST|T1|ledger@2024-03-15T10:01:00.000000Z#1", "ledger:T1-D2"),
+    ]
+
+
+def test_an_extra_debit_keeps_its_number_when_the_one_before_it_is_reversed(con):
+    x = Extracts(con).transfer("T1", "200.00", "12:00", request_id="R3")
+    x.ledger("T1-E6", "T1", "A1", "D", "200.00", "12:00", request_id="R3")
+    x.ledger("T1-E7", "T1", "A1", "D", "200.00", "12:00", request_id="R3")
+    key = "DUPLICATE_DEBIT|SAME_REQUEST|T1|ledger@2024-03-15T12:00:00.000000Z"
+    assert keyed(find(con)) == [(key + "#1", "ledger:T1-E6"), (key + "#2", "ledger:T1-E7")]
+    x.ledger("T1-E9", "T1", "A1", "C", "200.00", "15:00", reversal_of="T1-E6")
+    # E7's extra 200.00 is still held: its finding stays #2, never E6's #1
+    assert keyed(find(con)) == [(key + "#2", "ledger:T1-E7")]
+
+
+def test_an_extra_charge_keeps_its_number_when_the_one_before_it_is_refunded(con):
+    x = Extracts(con).external("T1", "100.00")
+    x.payment("G2", "T1", "100.00").payment("G3", "T1", "100.00")  # all three at 10:00:30
+    key = "DUPLICATE_DEBIT|GATEWAY_DOUBLE_CHARGE|T1|gateway@2024-03-15T10:00:30.000000Z"
+    assert keyed(find(con)) == [(key + "#1", "gateway:G2"), (key + "#2", "gateway:G3")]
+    con.execute("UPDATE gateway SET status = 'REFUNDED' WHERE gateway_ref = 'G2'")
+    assert keyed(find(con)) == [(key + "#2", "gateway:G3")]
+
+
+def test_extra_debits_that_still_meet_on_one_key_and_number_are_told_apart(con):
+    # two legs booked twice at one instant: A1's 100.00 and A2's 50.00 are each the first of
+    # their kind (#1); the second of them by entry_id gets #1.2, never the same key
+    x = Extracts(con).transfer("T1", "100.00", "10:00")
+    x.ledger("T1-X1", "T1", "A1", "D", "100.00", "10:00", request_id="R-T1")
+    x.ledger("T1-D2", "T1", "A2", "D", "50.00", "10:00")
+    x.ledger("T1-X2", "T1", "A2", "D", "50.00", "10:00")
+    x.ledger("T1-C2", "T1", "B1", "C", "50.00", "10:00")
+    key = "DUPLICATE_DEBIT|SAME_REQUEST|T1|ledger@2024-03-15T10:00:00.000000Z"
+    assert keyed(find(con)) == [(key + "#1", "ledger:T1-X1"), (key + "#1.2", "ledger:T1-X2")]

@@ -269,6 +269,24 @@ def test_told_timeout_although_the_core_booked_it(con):
     )
 
 
+def test_a_request_keeps_its_number_when_the_one_before_it_at_its_instant_is_settled(con):
+    # two requests of A1 at one instant without txn_ref, both told TIMEOUT, both booked
+    x = Extracts(con).request("R1", "100.00", txn_ref=None, status="TIMEOUT")
+    x.request("R2", "200.00", txn_ref=None, status="TIMEOUT")
+    x.ledger("E1", "T1", "A1", "D", "100.00", request_id="R1")
+    x.ledger("E2", "T1", "B1", "C", "100.00", request_id="R1")
+    x.ledger("E3", "T2", "A1", "D", "200.00", request_id="R2")
+    x.ledger("E4", "T2", "B1", "C", "200.00", request_id="R2")
+    key = "HALF_COMPLETED|CHANNEL_FAILED_BUT_BOOKED||channel@2024-03-15T10:00:00.000000Z|A1"
+    assert [(r["finding_key"], r["txn_ref"]) for r in find(con)] == [
+        (key + "#1", "T1"),
+        (key + "#2", "T2"),
+    ]
+    x.ledger("E5", "T1", "A1", "C", "100.00", "10:05", reversal_of="E1")
+    # R1's debit is reversed, so R1 is no finding any more; R2 stays #2
+    assert [(r["finding_key"], r["txn_ref"]) for r in find(con)] == [(key + "#2", "T2")]
+
+
 def test_told_failed_and_the_debit_reversed_is_consistent(con):
     x = Extracts(con).request("R1", "100.00", txn_ref="T1", status="FAILED")
     x.ledger("E1", "T1", "A1", "D", "100.00", request_id="R1")
