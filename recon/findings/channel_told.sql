@@ -5,6 +5,15 @@
 -- Columns: finding_key, type, subtype, txn_ref, related_txn_ref, request_id, account_id,
 -- amount, currency, proposed_action, event_at, comp_basis, comp_from, comp_fee, evidence, tie.
 
+-- The finding key names the transfer the finding is about (`finding_txn`: the txn_ref of the
+-- request's booked debit, else the request's own txn_ref), the request's instant and its
+-- debit account; never the request's own txn_ref as such: a channel system that fills in a
+-- TIMEOUT request's empty txn_ref on a later extract must not turn one finding into a healed
+-- one and a new one (CONTRACT.md section 5: the same finding keeps its id; a resolved one stays
+-- resolved). Where the request and its debit name the same transfer, as they usually do, the
+-- key is the one the request's txn_ref gave. CHANNEL_SUCCESS_NOT_BOOKED has no debit: its
+-- transfer is the request's own txn_ref.
+
 -- What the customer was told, per request. A request's debits are those naming it through
 -- request_id, else those of its txn_ref. Only requests that can be a finding are looked
 -- at: told FAILED or TIMEOUT, or told SUCCESS where the transfer has no booked debit.
@@ -42,7 +51,7 @@ requests AS (
 )
 SELECT CASE WHEN q.status = 'SUCCESS' THEN 'HALF_COMPLETED|CHANNEL_SUCCESS_NOT_BOOKED|'
             ELSE 'HALF_COMPLETED|CHANNEL_FAILED_BUT_BOOKED|' END
-           || coalesce(q.txn_ref, '') || '|channel@' || recon_key_time(q.requested_at)
+           || coalesce(q.finding_txn, '') || '|channel@' || recon_key_time(q.requested_at)
            || '|' || coalesce(q.debit_account, ''),
        'HALF_COMPLETED',
        CASE WHEN q.status = 'SUCCESS' THEN 'CHANNEL_SUCCESS_NOT_BOOKED'
