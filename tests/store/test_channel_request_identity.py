@@ -18,6 +18,12 @@ import duckdb
 import pytest
 
 from recon.cli import main
+from recon.store.location import pg_location
+from recon.store.migrate import CURRENT_VERSION
+from recon.store.pg.migrate import migrate as pg_migrate
+from recon.store.session import store_change
+
+from .backends import is_pg, read_store, tamper
 
 LEDGER = (
     "entry_id,txn_ref,account_id,direction,amount,currency,status,posted_at,request_id,reversal_of"
@@ -100,3 +106,109 @@ def test_a_resolved_finding_stays_resolved_when_the_requests_txn_ref_is_filled_i
     assert open_after == {}  # resolved: not an open finding of this run
     assert (summary(tmp_path, "second")["new"], summary(tmp_path, "second")["healed"]) == ([], [])
     assert stored(tmp_path) == [(exception_id, "CHANNEL_FAILED_BUT_BOOKED", "RESOLVED")]
+
+
+# --- a store written before the fix (schema 6) is rekeyed: its ids and decisions stay
+
+
+def test_a_store_from_before_the_fix_keeps_the_id_and_the_resolution(tmp_path):
+    store = tmp_path / "store.duckdb"
+    exception_id = the_finding(run(tmp_path, "first", ""))
+    assert (
+        main(
+            [
+                "exceptions",
+                "resolve",
+                exception_id,
+                "--code",
+                "CUSTOMER_NOTIFIED",
+                "--note",
+                "told the customer",
+                "--actor",
+                "ann",
+                "--store",
+                str(store),
+            ]
+        )
+        == 0
+    )
+    # as the code before this fix wrote it: the request's own (empty) txn_ref in the key
+    tamper(store,
+        "UPDATE exceptions SET finding_key ="
+        " 'HALF_COMPLETED|CHANNEL_FAILED_BUT_BOOKED||channel@2024-03-15T11:59:59.000000Z|A3#1'",
+        "UPDATE store_info SET value = '6' WHERE key = 'schema_version'")  # fmt: skip
+
+    assert run(tmp_path, "second", "T3") == {}
+
+    assert (summary(tmp_path, "second")["new"], summary(tmp_path, "second")["healed"]) == ([], [])
+    assert stored(tmp_path) == [(exception_id, "CHANNEL_FAILED_BUT_BOOKED", "RESOLVED")]
+
+
+P = "HALF_COMPLETED|CHANNEL_FAILED_BUT_BOOKED|"
+S = "HALF_COMPLETED|CHANNEL_SUCCESS_NOT_BOOKED|"
+
+
+def at_(second: int) -> str:
+    return f"|channel@2024-03-15T11:59:{second:02d}.000000Z|"
+
+
+# exception_id: (subtype key prefix, key before, txn_ref, request, key after)
+REKEYED = {
+    # the request had no txn_ref; its debit is on T3
+    "EX-A": (P, f"{at_(1)}A3#1", "T3", "R3", f"T3{at_(1)}A3#1"),
+    # already keyed by the finding's txn_ref (request and debit agreed)
+    "EX-B": (P, f"T1{at_(2)}A1#1", "T1", "R1", f"T1{at_(2)}A1#1"),
+    # two requests without txn_ref, one instant and account, both booked on T4: numbered
+    # again by request_id among what now shares the key
+    "EX-C": (P, f"{at_(3)}A4#2", "T4", "R41", f"T4{at_(3)}A4#2"),
+    "EX-D": (P, f"{at_(3)}A4#1", "T4", "R40", f"T4{at_(3)}A4#1"),
+    # the break was already opened again under the new key (EX-F): EX-E keeps its own key
+    "EX-E": (P, f"{at_(4)}A5#1", "T5", "R5", f"{at_(4)}A5#1"),
+    "EX-F": (P, f"T5{at_(4)}A5#1", "T5", "R5", f"T5{at_(4)}A5#1"),
+    # the request named T6, its debit is on T7
+    "EX-G": (P, f"T6{at_(5)}A6#1", "T7", "R6", f"T7{at_(5)}A6#1"),
+    # told SUCCESS, nothing booked: its key never held another txn_ref
+    "EX-H": (S, f"{at_(6)}A3#1", None, "R8", f"{at_(6)}A3#1"),
+    # a schema-1 key the schema-2 migration could not rebuild stays as it was
+    "EX-I": (P, "channel:R9", "T9", "R9", "channel:R9"),
+    # a debit account with # in it
+    "EX-J": (P, f"{at_(7)}A#7#1", "T8", "R7", f"T8{at_(7)}A#7#1"),
+    # K moves off T10 onto its debit's T11, L (no txn_ref, debit on T10) takes T10's key
+    "EX-K": (P, f"T10{at_(8)}A9#1", "T11", "R11", f"T11{at_(8)}A9#1"),
+    "EX-L": (P, f"{at_(8)}A9#1", "T10", "R10", f"T10{at_(8)}A9#1"),
+}
+
+
+def literal(value: str | None) -> str:
+    return "NULL" if value is None else "'" + value.replace("'", "''") + "'"
+
+
+def test_the_schema_7_migration_rekeys_channel_findings_alike_on_both_backends(store):
+    if not is_pg(store):  # (new_pg_store made a PostgreSQL one at the current schema)
+        with store_change(store, owner="test", wait_seconds=5, create=True):
+            pass
+    rows = [
+        ", ".join([literal(i), literal(prefix + before), "'HALF_COMPLETED'",
+                   literal(prefix.split("|")[1]), literal(txn), "'2024-03-16 00:00:00+00'",
+                   literal(f"channel:{request};ledger:E1"), "'OPEN'", "'run-1'", "'run-1'"])
+        for i, (prefix, before, txn, request, _) in REKEYED.items()
+    ]  # fmt: skip
+    tamper(store,
+        "INSERT INTO exceptions (exception_id, finding_key, type, subtype, txn_ref,"
+        " detected_at, evidence, status, first_seen_run, last_seen_run) VALUES "
+        + ", ".join(f"({row})" for row in rows),
+        "UPDATE store_info SET value = '6' WHERE key = 'schema_version'")  # fmt: skip
+
+    if is_pg(store):
+        pg_migrate(pg_location(store))
+    else:
+        with store_change(store, owner="test", wait_seconds=5):
+            pass
+
+    with read_store(store) as con:
+        keys = dict(con.execute("SELECT exception_id, finding_key FROM exceptions").fetchall())
+        version = con.execute(
+            "SELECT value FROM store_info WHERE key = 'schema_version'"
+        ).fetchall()
+    assert keys == {i: prefix + after for i, (prefix, _, _, _, after) in REKEYED.items()}
+    assert version == [(str(CURRENT_VERSION),)]
