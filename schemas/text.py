@@ -3,8 +3,10 @@
 - `not_json_container`: a value that is a JSON array or object (after trimming spaces it
   begins with `[` and ends with `]`, or begins with `{` and ends with `}`) is a nested
   structure an exporter wrote into a flat field, not a value.
-- `no_control_characters`: an identifier holding a control character (U+0000-U+001F or
-  U+007F: NUL, tab, line breaks, ...) cannot be matched, shown or exported reliably.
+- `no_control_characters`: an identifier holding a control character cannot be matched,
+  shown or exported reliably. A control character is any of Unicode's controls (general
+  category Cc: C0 U+0000-U+001F, DEL U+007F and C1 U+0080-U+009F: NUL, tab, line breaks,
+  NEL, escape sequences' CSI, ...).
 
 Each is attached to its columns with `@pa.check(..., name=...)`; ingest translates the check
 by that name (`recon.ingest.schema_rules`) into the same test in DuckDB, so both reject the
@@ -29,6 +31,10 @@ def not_json_container(data: PolarsData) -> pl.LazyFrame:
     return data.lazyframe.select(~container)
 
 
+# the same pattern as recon_control_characters in recon/ingest/macros.sql
+CONTROL_CHARACTERS = r"[\x00-\x1f\x7f-\x9f]"
+
+
 def no_control_characters(data: PolarsData) -> pl.LazyFrame:
     """True where the value holds no control character (nulls pass)."""
-    return data.lazyframe.select(~pl.col(data.key).str.contains(r"[\x00-\x1f\x7f]"))
+    return data.lazyframe.select(~pl.col(data.key).str.contains(CONTROL_CHARACTERS))
