@@ -1,6 +1,6 @@
 """Text values: a JSON array or object is not a value, and an identifier holds no control
-characters (schemas/text.py; the same checks in Pandera and in DuckDB): C0, DEL and C1;
-ordinary non-ASCII text is a value."""
+characters (schemas/text.py; the same checks in Pandera and in DuckDB): C0, DEL and C1, the
+line and paragraph separators and the bidi controls; ordinary non-ASCII text is a value."""
 
 from __future__ import annotations
 
@@ -60,9 +60,11 @@ def test_a_json_object_in_free_text_of_the_channel_is_quarantined(con, tmp_path)
 
 # C1 controls (U+0080-U+009F: NEL U+0085, CSI U+009B, ...): Unicode controls like C0 and DEL
 C1 = ["\x80", "\x85", "\x9b", "\x9f"]
+# line and paragraph separators, bidi controls: they break or reorder what a reader sees
+LAYOUT = ["\u2028", "\u2029", "\u202a", "\u202e", "\u2066", "\u2069", "\u200e", "\u200f", "\u061c"]
 
 
-@pytest.mark.parametrize("char", ["\x00", "\x01", "\t", "\x1f", "\x7f", *C1])
+@pytest.mark.parametrize("char", ["\x00", "\x01", "\t", "\x1f", "\x7f", *C1, *LAYOUT])
 def test_a_control_character_in_a_key_is_quarantined(con, tmp_path, char):
     data = extracts(tmp_path)
     (data / "ledger.jsonl").write_text(
@@ -86,7 +88,7 @@ def test_a_control_character_in_a_key_is_quarantined(con, tmp_path, char):
     assert quarantine(con) == [("ledger.jsonl", 1, "entry_id", f"E{char}1", CONTROL)]
 
 
-@pytest.mark.parametrize("char", ["\x00", "\x01", *C1])
+@pytest.mark.parametrize("char", ["\x00", "\x01", *C1, *LAYOUT])
 def test_a_control_character_in_a_csv_txn_ref_is_quarantined(con, tmp_path, char):
     data = extracts(tmp_path, ledger=[ledger_row("E1", txn_ref=f"T{char}1"), ledger_row("E2")])
 
@@ -126,7 +128,7 @@ def test_a_c1_control_in_a_raw_utf8_jsonl_key_is_quarantined(con, tmp_path):
     assert (result.counts["ledger"].read, result.counts["ledger"].quarantined) == (2, 1)
 
 
-@pytest.mark.parametrize("char", ["\x85", "\x9b"])
+@pytest.mark.parametrize("char", ["\x85", "\x9b", "\u202e"])
 def test_a_control_character_in_a_parquet_key_is_quarantined(con, tmp_path, char):
     data = extracts(tmp_path)
     path = data / "ledger.parquet"
@@ -179,7 +181,7 @@ def test_every_identifier_of_every_source_is_checked_for_control_characters():
 
 
 CASES = [
-    (source, name, C1[n % len(C1)])
+    (source, name, (C1 + LAYOUT)[n % len(C1 + LAYOUT)])
     for n, (source, name) in enumerate(
         (source, name) for source, names in IDENTIFIERS.items() for name in names
     )
@@ -209,7 +211,8 @@ def test_a_control_character_in_any_identifier_is_quarantined(con, tmp_path, sou
         "Ünïcødé-Zoë",  # accented Latin
         "Счёт-7",  # Cyrillic
         "T\u00a01",  # a no-break space is a character, not a control
-        # not a control character: invisible, but a format character (Cf)
+        # a zero-width space (or joiner) neither breaks a line nor reorders it: a value (as
+        # any other invisible format character but the separators and bidi controls)
         "A5\u200b",
     ],
 )

@@ -116,12 +116,12 @@ def test_valid_rows_keep_the_provider_files_own_lines(con, tmp_path):
     assert column(con, "gateway", "_line") == [2, 4]
 
 
-@pytest.mark.parametrize("char", ["\x85", "\x9b"])
+@pytest.mark.parametrize("char", ["\x85", "\x9b", "\u2028", "\u202e"])
 def test_a_control_character_in_a_provider_files_key_is_quarantined_like_a_canonical_ones(
     con, tmp_path, char
 ):
-    # inside the value: a reader trims white space (NEL is white space to Python) around a
-    # cell before the rules see it, as it trims a bill's padding
+    # inside the value: a reader trims white space (NEL and U+2028 are white space to
+    # Python) around a cell before the rules see it, as it trims a bill's padding
     data = data_folder(tmp_path)
     rows = [trade_row("S1"), trade_row(f"S{char}2", txn_id="42002")]
     write_trade_bill(data / "tradebill_2021-01-28.csv", rows)
