@@ -6,6 +6,15 @@
 -- amount, currency, proposed_action, event_at, comp_basis, comp_from, comp_fee, evidence, tie,
 -- tie_no.
 
+-- The finding key names the transfer the finding is about (`finding_txn`: the txn_ref of the
+-- request's booked debit, else the request's own txn_ref), the request's instant and its
+-- debit account; never the request's own txn_ref as such: a channel system that fills in a
+-- TIMEOUT request's empty txn_ref on a later extract must not turn one finding into a healed
+-- one and a new one (CONTRACT.md section 5: the same finding keeps its id; a resolved one stays
+-- resolved). Where the request and its debit name the same transfer, as they usually do, the
+-- key is the one the request's txn_ref gave. CHANNEL_SUCCESS_NOT_BOOKED has no debit: its
+-- transfer is the request's own txn_ref.
+
 -- What the customer was told, per request. A request's debits are those naming it through
 -- request_id, else those of its txn_ref. Only requests that can be a finding are looked
 -- at: told FAILED or TIMEOUT, or told SUCCESS where the transfer has no booked debit.
@@ -57,16 +66,23 @@ flagged AS (
 numbered AS (
     SELECT f.request_id, 1 + count(c.request_id) AS tie_no
     FROM flagged AS f
-    LEFT JOIN channel AS c
+    LEFT JOIN (
+        -- a request's transfer as the key names it: its own txn_ref, else its ledger legs'
+        SELECT c.request_id, c.requested_at, c.debit_account,
+               coalesce(c.txn_ref, rt.txn_ref) AS key_txn
+        FROM channel AS c
+        LEFT JOIN _fb_request_txn AS rt ON rt.request_id = c.request_id
+        WHERE c.requested_at IN (SELECT requested_at FROM flagged)
+    ) AS c
         ON c.requested_at = f.requested_at
-        AND coalesce(c.txn_ref, '') = coalesce(f.txn_ref, '')
+        AND coalesce(c.key_txn, '') = coalesce(f.finding_txn, '')
         AND coalesce(c.debit_account, '') = coalesce(f.debit_account, '')
         AND c.request_id < f.request_id
     GROUP BY f.request_id
 )
 SELECT CASE WHEN q.status = 'SUCCESS' THEN 'HALF_COMPLETED|CHANNEL_SUCCESS_NOT_BOOKED|'
             ELSE 'HALF_COMPLETED|CHANNEL_FAILED_BUT_BOOKED|' END
-           || coalesce(q.txn_ref, '') || '|channel@' || recon_key_time(q.requested_at)
+           || coalesce(q.finding_txn, '') || '|channel@' || recon_key_time(q.requested_at)
            || '|' || coalesce(q.debit_account, ''),
        'HALF_COMPLETED',
        CASE WHEN q.status = 'SUCCESS' THEN 'CHANNEL_SUCCESS_NOT_BOOKED'

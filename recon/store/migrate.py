@@ -15,7 +15,7 @@ from recon.errors import StoreError
 from recon.sql import load_sql, run_statements
 from recon.store import audit
 
-CURRENT_VERSION = 6
+CURRENT_VERSION = 7
 
 Step = tuple[str, str] | Callable[[duckdb.DuckDBPyConnection], None]
 
@@ -31,6 +31,8 @@ _STEPS: dict[int, tuple[Step, ...]] = {
     5: (("recon.store", "proposals_v5"),),
     # after an incident: customers' notices and the regulator's report versions (issue 16)
     6: (("recon.store", "notices_v6"),),
+    # channel findings keyed by the finding's txn_ref, not the request's own (often empty)
+    7: (("recon.store", "rekey_v7"),),
 }
 
 

@@ -71,8 +71,13 @@ def test_the_iso_list_holds_current_codes_only():
 
 
 # field values that parse; some break a schema rule, some do not
+ACCOUNT_IDS = [
+    "A1", "", "[1,2]", '{"a":1}', "A[1]",
+    "A\x011", "A\x851", "A\x9b1", "A\u202e1", "A\u20281", "A\u200f1",  # control characters
+    "客户1", "Aé1", "A\u200b1",  # not control characters
+]  # fmt: skip
 FIELDS = {
-    "account_id": st.sampled_from(["A1", "", "[1,2]", '{"a":1}', "A\x011", "A[1]"]),
+    "account_id": st.sampled_from(ACCOUNT_IDS),
     "direction": st.sampled_from(["D", "C", "X"]),
     "amount": st.sampled_from(["10.00", "0.01", "0", "-3.50"]),
     "currency": st.sampled_from(["CNY", "USD", "ABC"]),

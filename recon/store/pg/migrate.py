@@ -20,7 +20,7 @@ from recon.store.pg.connection import SCHEMA, WRITE_LOCK, pg_connect, schema_ver
 
 # version reached -> the script (in recon.store.pg) that takes a store there from the one
 # before. A new store starts at 5: no PostgreSQL store older than that exists.
-STEPS: dict[int, str] = {5: "schema_v5", 6: "schema_v6"}
+STEPS: dict[int, str] = {5: "schema_v5", 6: "schema_v6", 7: "schema_v7"}
 
 
 @dataclass(frozen=True)

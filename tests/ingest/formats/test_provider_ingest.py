@@ -114,3 +114,21 @@ def test_valid_rows_keep_the_provider_files_own_lines(con, tmp_path):
     write_trade_bill(data / "tradebill_2021-01-28.csv", rows)
     load(con, data, WECHAT)
     assert column(con, "gateway", "_line") == [2, 4]
+
+
+@pytest.mark.parametrize("char", ["\x85", "\x9b", "\u2028", "\u202e"])
+def test_a_control_character_in_a_provider_files_key_is_quarantined_like_a_canonical_ones(
+    con, tmp_path, char
+):
+    # inside the value: a reader trims white space (NEL and U+2028 are white space to
+    # Python) around a cell before the rules see it, as it trims a bill's padding
+    data = data_folder(tmp_path)
+    rows = [trade_row("S1"), trade_row(f"S{char}2", txn_id="42002")]
+    write_trade_bill(data / "tradebill_2021-01-28.csv", rows)
+    result = load(con, data, WECHAT)
+    assert quarantine(con, "gateway") == [
+        ("tradebill_2021-01-28.csv", 3, "txn_ref", f"S{char}2",
+         "unparseable text: a control character in an identifier")
+    ]  # fmt: skip
+    counts = result.counts["gateway"]
+    assert (counts.read, counts.valid, counts.quarantined) == (2, 1, 1)
