@@ -85,45 +85,38 @@ def open_ids(summary: dict) -> set[str]:
     return {e["exception_id"] for e in summary["exceptions"] if e["status"] == "OPEN"}
 
 
+def day_two(tmp_path: Path, **extra: str) -> dict:
+    """Run day two: its own transfer U1, plus `extra` lines appended to the named extract
+    (`channel=...`, `invoices=...`)."""
+    files = {"ledger": DAY_TWO_LEDGER, "channel": DAY_TWO_CHANNEL, "gateway": GATEWAY}
+    for source, lines in extra.items():
+        files[source] = files.get(source, INVOICES) + lines
+    named = {f"{source}.csv": text for source, text in files.items()}
+    return run(tmp_path, "day2", named, "2024-03-17T00:00:00Z")
+
+
 def test_a_late_channel_request_for_the_transfer_heals_nothing(tmp_path):
     dwc = day_one(tmp_path)
-    channel = (
-        DAY_TWO_CHANNEL + "Q3,J3,APP,C3,A3,B3,5.00,CNY,2024-03-16T09:00:00Z,FAILED,SYSTEM_BUSY,T3\n"
+    second = day_two(
+        tmp_path, channel="Q3,J3,APP,C3,A3,B3,5.00,CNY,2024-03-16T09:00:00Z,FAILED,SYSTEM_BUSY,T3\n"
     )
-    second = run(
-        tmp_path, "day2", {"ledger.csv": DAY_TWO_LEDGER, "channel.csv": channel,
-                           "gateway.csv": GATEWAY}, "2024-03-17T00:00:00Z",
-    )  # fmt: skip
     assert dwc not in second["healed"]
     assert dwc in open_ids(second)
 
 
 def test_a_lone_gateway_record_for_the_transfer_heals_nothing(tmp_path):
     dwc = day_one(tmp_path)
-    gateway = GATEWAY + "G7,T3,200.00,CNY,0.00,REFUNDED,2024-03-16T10:00:00Z,\n"
-    second = run(
-        tmp_path, "day2", {"ledger.csv": DAY_TWO_LEDGER, "channel.csv": DAY_TWO_CHANNEL,
-                           "gateway.csv": gateway}, "2024-03-17T00:00:00Z",
-    )  # fmt: skip
+    second = day_two(tmp_path, gateway="G7,T3,200.00,CNY,0.00,REFUNDED,2024-03-16T10:00:00Z,\n")
     assert dwc not in second["healed"]
 
 
 def test_a_lone_invoice_for_the_transfer_heals_nothing(tmp_path):
     dwc = day_one(tmp_path)
-    invoices = INVOICES + "I3,T3,200.00,CNY,2024-03-16T10:00:00Z,VOID\n"
-    second = run(
-        tmp_path, "day2", {"ledger.csv": DAY_TWO_LEDGER, "channel.csv": DAY_TWO_CHANNEL,
-                           "gateway.csv": GATEWAY, "invoices.csv": invoices},
-        "2024-03-17T00:00:00Z",
-    )  # fmt: skip
+    second = day_two(tmp_path, invoices="I3,T3,200.00,CNY,2024-03-16T10:00:00Z,VOID\n")
     assert dwc not in second["healed"]
 
 
 def test_the_late_credit_in_the_next_days_ledger_heals_it(tmp_path):
     dwc = day_one(tmp_path)
-    ledger = DAY_TWO_LEDGER + "E9,T3,B3,C,200.00,CNY,POSTED,2024-03-16T09:00:00Z,R3,\n"
-    second = run(
-        tmp_path, "day2", {"ledger.csv": ledger, "channel.csv": DAY_TWO_CHANNEL,
-                           "gateway.csv": GATEWAY}, "2024-03-17T00:00:00Z",
-    )  # fmt: skip
+    second = day_two(tmp_path, ledger="E9,T3,B3,C,200.00,CNY,POSTED,2024-03-16T09:00:00Z,R3,\n")
     assert second["healed"] == [dwc]
