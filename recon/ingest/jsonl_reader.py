@@ -1,12 +1,15 @@
 """JSON-lines files (UTF-8): read line by line, then the SELECT of their objects as text.
 
 Each line is read as one text value by DuckDB's CSV reader (blank lines keep the count, so
-the ordinal is the line), then the object's fields are taken with json_extract_string:
-amounts may be JSON strings or numbers and keep their exact text either way.
+the ordinal is the line), then the object's fields are taken with json_extract_string, and
+a number with a fraction or exponent from the line's own text (recon_json_exact): amounts
+may be JSON strings or numbers and keep their exact text either way.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -39,8 +42,8 @@ def jsonl_rows(
     unreadable = rejected_rows(con)
     skipped = [m.line for m in unreadable]
     not_objects = [
-        MalformedRow(physical_line(int(n), skipped), text, "malformed row: not a JSON object")
-        for n, text in con.execute(
+        MalformedRow(physical_line(int(n), skipped), text, reason)
+        for n, text, reason in con.execute(
             load_sql("recon.ingest", "jsonl_malformed").format(lines=table)
         ).fetchall()
     ]
@@ -57,7 +60,8 @@ def jsonl_rows(
 
 
 def _columns(keys: Mapping[str, Sequence[str]]) -> tuple[list[str], dict[str, str]]:
-    """One coalesce of json_extract_string per column; JSON paths are bound parameters."""
+    """One coalesce of exact field texts per column (recon_json_exact in macros.sql); JSON
+    paths and key patterns are bound parameters."""
     columns: list[str] = []
     params: dict[str, str] = {}
     for index, (ours, candidates) in enumerate(keys.items()):
@@ -65,6 +69,9 @@ def _columns(keys: Mapping[str, Sequence[str]]) -> tuple[list[str], dict[str, st
         for k, key in enumerate(candidates):
             param = f"json_{index}_{k}"
             params[param] = '$."' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
-            parts.append(f"json_extract_string(j, ${param})")
+            params[f"{param}_re"] = re.escape(json.dumps(key, ensure_ascii=False))
+            parts.append(
+                f"recon_json_exact(j, json_extract_string(j, ${param}), ${param}, ${param}_re)"
+            )
         columns.append(f"coalesce({', '.join(parts)}) AS {quote_ident(ours)}")
     return columns, params

@@ -77,3 +77,42 @@ CREATE OR REPLACE TEMP MACRO recon_control_characters(t) AS (
 
 -- Boolean: true/false, t/f, yes/no, 1/0 (any case).
 CREATE OR REPLACE TEMP MACRO recon_boolean(s) AS try_cast(recon_text(s) AS BOOLEAN);
+
+-- JSON lines: a line that is a JSON object, and one whose top-level keys are each given once
+-- (a row). CASE, not AND: json_type and json_keys fail on text that is not JSON.
+CREATE OR REPLACE TEMP MACRO recon_json_object(j) AS (
+    CASE WHEN json_valid(j) THEN json_type(j) = 'OBJECT' ELSE false END
+);
+CREATE OR REPLACE TEMP MACRO recon_json_row(j) AS (
+    CASE WHEN NOT json_valid(j) THEN false
+         WHEN json_type(j) <> 'OBJECT' THEN false
+         ELSE len(json_keys(j)) = len(list_distinct(json_keys(j)))
+    END
+);
+
+-- A JSON field's text, exactly as the line writes it. json_extract_string reads a number with
+-- a fraction or an exponent through a double (88980876322235.18 comes back ...235.19, 1e2 as
+-- 100.0, an id 1.10 as 1.1), so such a number's text is taken from the line instead: the
+-- number tokens written after the key (`key_pattern`: the key as JSON writes it, regex-escaped)
+-- whose value is that double; a nested object with the same key cannot pass for it. Strings,
+-- integers (exact already) and the rest are json_extract_string's. Only a number that looks
+-- fractional pays for the type check and the search.
+CREATE OR REPLACE TEMP MACRO recon_json_exact(j, v, path, key_pattern) AS (
+    CASE WHEN regexp_matches(v, '^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$')
+              AND regexp_matches(v, '[.eE]')
+              AND json_type(j, path) = 'DOUBLE'
+         THEN coalesce(
+                  list_filter(
+                      regexp_extract_all(
+                          j,
+                          key_pattern || '\s*:\s*(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?'
+                              || '(?:[eE][-+]?[0-9]+)?)\s*[,}]',
+                          1
+                      ),
+                      lambda t: TRY_CAST(t AS DOUBLE) = TRY_CAST(v AS DOUBLE)
+                  )[1],
+                  v
+              )
+         ELSE v
+    END
+);
