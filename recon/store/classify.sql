@@ -64,6 +64,9 @@ WHERE s.status IN ('OPEN', 'ASSIGNED')
   )
   AND s.type NOT IN (SELECT type FROM unchecked_types)
   AND s.exception_id NOT IN (SELECT exception_id FROM findings)
+  -- its row read again (anchors.sql)
+  AND (s.exception_id IN (SELECT exception_id FROM _store_anchor_seen)
+       OR s.exception_id NOT IN (SELECT exception_id FROM _store_anchor))
   -- one with an unacknowledged DOUBLE_CREDIT_RISK (double_credit.sql; reopened by an
   -- analyst) is about a transfer that no longer shows a break: only an analyst closes it
   AND s.exception_id NOT IN (

@@ -18,6 +18,9 @@ WITH candidates AS (
       )
       AND s.type NOT IN (SELECT type FROM unchecked_types)
       AND s.exception_id NOT IN (SELECT exception_id FROM findings)
+      -- its row read again (classify.sql, _store_anchor)
+      AND (s.exception_id IN (SELECT exception_id FROM _store_anchor_seen)
+           OR s.exception_id NOT IN (SELECT exception_id FROM _store_anchor))
       -- a key the schema-2 migration could not rebuild can never be found again (classify.sql)
       AND NOT regexp_matches(
           coalesce(s.finding_key, ''), '^[^|]+\|[^|]+\|(ledger|gateway|invoices|channel):'

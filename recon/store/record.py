@@ -28,7 +28,7 @@ from recon.sql import load_sql, run_statements
 from recon.store import audit, double_credit
 from recon.store.actor import check_actor, os_user
 from recon.store.aging import age_exceptions
-from recon.store.evidence import match_evidence
+from recon.store.evidence import anchors_seen, match_evidence
 from recon.store.lock import DEFAULT_WAIT_SECONDS
 from recon.store.session import store_change, transaction, writable_store
 
@@ -94,6 +94,7 @@ def recording(
             on_lock(con)
         _refuse_recorded_run(con, store_path, run.run_id)
         try:
+            anchors_seen(con)
             run_statements(con, load_sql("recon.store", "classify"))
             match_evidence(con)
             with transaction(con):

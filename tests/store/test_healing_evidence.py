@@ -116,7 +116,27 @@ def test_a_lone_invoice_for_the_transfer_heals_nothing(tmp_path):
     assert dwc not in second["healed"]
 
 
-def test_the_late_credit_in_the_next_days_ledger_heals_it(tmp_path):
+def test_a_partial_late_credit_without_the_debit_heals_nothing(tmp_path):
+    """The debit is not in day two's extract: 60.00 of 200.00 credited cannot settle it."""
+    dwc = day_one(tmp_path)
+    second = day_two(tmp_path, ledger="E9,T3,B3,C,60.00,CNY,POSTED,2024-03-16T09:00:00Z,R3,\n")
+    assert dwc not in second["healed"]
+    assert dwc in open_ids(second)
+
+
+def test_even_a_full_late_credit_without_the_debit_heals_nothing(tmp_path):
+    """The run cannot see what it would settle; an analyst closes it (docs/store.md)."""
     dwc = day_one(tmp_path)
     second = day_two(tmp_path, ledger="E9,T3,B3,C,200.00,CNY,POSTED,2024-03-16T09:00:00Z,R3,\n")
+    assert dwc not in second["healed"]
+
+
+def test_the_late_credit_heals_it_when_the_run_reads_the_debit_again(tmp_path):
+    """A re-extraction of day one with the late credit: the debit and its credit are seen."""
+    dwc = day_one(tmp_path)
+    late = "E9,T3,B3,C,200.00,CNY,POSTED,2024-03-15T23:00:00Z,R3,\n"
+    second = run(
+        tmp_path, "again", {**DAY_ONE, "ledger.csv": DAY_ONE["ledger.csv"] + late},
+        "2024-03-16T00:00:00Z",
+    )  # fmt: skip
     assert second["healed"] == [dwc]
