@@ -188,7 +188,8 @@ def keep_and_publish(
 
     The outputs are written into a folder beside OUT while the store's transaction is open;
     the store commits only once they are all written, then the folder replaces OUT. So a
-    failure anywhere before the commit leaves the store and OUT as they were
+    failure anywhere before the commit leaves the store and OUT as they were; OUT is moved
+    aside just before the commit, so one that cannot be replaced fails the run there
     (recon/publish/landing.py has the one window after the commit, and its recovery).
     """
     say = progress or (lambda _message: None)
@@ -221,8 +222,10 @@ def keep_and_publish(
             with _timed(timings, "publish", say):
                 outputs = publish.write_outputs(staged, con, summary, privacy)
             pause_at("publish")
+            landing.set_aside(staged, out_dir)  # fails here, not after the commit
     except BaseException:
         if staged is not None:
+            landing.put_back(staged, out_dir)
             landing.discard(staged)
         raise
     pause_at("commit")

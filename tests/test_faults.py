@@ -111,8 +111,10 @@ def test_a_kill_before_the_commit_leaves_store_and_out_as_they_were(generated, l
     data, out, store = landed_a
     before = (store_state(store), out_state(out))
     kill_at(point, run_args(generated, data, out, store))
-    assert (store_state(store), out_state(out)) == before
-    # what the killed run staged is thrown away by the next look at OUT
+    assert store_state(store) == before[0]
+    # OUT as it was, or (killed right before the commit) moved aside for the new one, which
+    # the next look at OUT puts back; what the killed run staged is thrown away
+    assert out_state(out) in (before[1], {})
     landing.recover(out, recorded(store))
     assert sorted(p.name for p in out.parent.iterdir() if p.name.startswith(".out.")) == []
     assert out_state(out) == before[1]

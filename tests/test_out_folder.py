@@ -103,3 +103,63 @@ def test_a_truncated_store_is_one_line_for_every_command(tmp_path, capsys, comma
     assert "damaged or truncated" in one_line(capsys.readouterr().err)
     assert run(tmp_path / "again", store) == ExitCode.FAILED
     assert "damaged or truncated" in one_line(capsys.readouterr().err)
+
+
+def _state(out: Path, store: Path) -> tuple[str, list[tuple]]:
+    import duckdb
+
+    con = duckdb.connect(str(store), read_only=True)
+    try:
+        events = con.execute("SELECT count(*), max(event_no) FROM events").fetchall()
+    finally:
+        con.close()
+    return (out / ".recon-run").read_text(), events
+
+
+def test_an_out_that_cannot_be_moved_aside_fails_before_the_store_commits(
+    tmp_path, capsys, monkeypatch
+):
+    """A mount point or an immutable folder can be written into but not renamed: the run
+    must fail while the store can still roll back, not after it changed findings."""
+    out, store = tmp_path / "out", tmp_path / "s.duckdb"
+    assert run(out, store) == ExitCode.FINDINGS
+    before = _state(out, store)
+    real = os.replace
+
+    def refuse(src, dst):
+        if Path(src) == out:
+            raise PermissionError(1, "Operation not permitted")
+        return real(src, dst)
+
+    monkeypatch.setattr("recon.publish.landing.os.replace", refuse)
+    assert run(out, store, "--cutoff", "2024-03-17T00:00:00Z") == ExitCode.FAILED
+    assert "cannot replace --out" in one_line(capsys.readouterr().err)
+    assert _state(out, store) == before
+
+
+def test_a_failure_after_out_was_moved_aside_puts_it_back(tmp_path, capsys, monkeypatch):
+    from recon.publish import landing
+
+    out, store = tmp_path / "out", tmp_path / "s.duckdb"
+    assert run(out, store) == ExitCode.FINDINGS
+    before = _state(out, store)
+    real = landing.set_aside
+
+    def then_fail(staged, out_dir):
+        real(staged, out_dir)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(landing, "set_aside", then_fail)
+    assert run(out, store) == ExitCode.FAILED
+    capsys.readouterr()
+    assert _state(out, store) == before
+
+
+def test_out_that_is_a_mount_point_is_refused(tmp_path, capsys, monkeypatch):
+    (tmp_path / "out").mkdir()
+    real = os.path.ismount
+    monkeypatch.setattr(
+        "recon.publish.landing.os.path.ismount", lambda p: Path(p) == tmp_path / "out" or real(p)
+    )
+    assert run(tmp_path / "out", tmp_path / "s.duckdb") == ExitCode.FAILED
+    assert "is a mount point" in one_line(capsys.readouterr().err)

@@ -1,8 +1,9 @@
 """OUT lands whole or not at all (CONTRACT.md section 5).
 
-A run writes its outputs into a staging folder beside OUT (same filesystem), the store
-commits, then the staging folder replaces OUT by two renames. A run that fails before the
-commit leaves OUT as it was and writes its failure report into `<OUT>.failed`. A kill
+A run writes its outputs into a staging folder beside OUT (same filesystem), moves OUT
+aside (`set_aside`, so an OUT that cannot be renamed fails the run before the store commits),
+the store commits, then the staging folder takes OUT's place. A run that fails before the
+commit puts OUT back (`put_back`) and writes its failure report into `<OUT>.failed`. A kill
 between the commit and the renames leaves the staged folder; the next run on that OUT
 lands it first if the store recorded its run (`recover`), else removes it.
 
@@ -49,6 +50,11 @@ def check_out_dir(out_dir: Path) -> None:
     out_dir = Path(out_dir)
     if out_dir.exists() and not out_dir.is_dir():
         raise OutputFolderError(f"--out {out_dir} is a file, not a folder")
+    if out_dir.is_dir() and os.path.ismount(out_dir):
+        raise OutputFolderError(
+            f"--out {out_dir} is a mount point; recon replaces its output folder as a whole:"
+            " give it a folder inside the mount"
+        )
     if out_dir.is_dir():
         foreign = sorted(p.name for p in out_dir.iterdir() if p.name not in OWN_FILES)
         if foreign:
@@ -80,6 +86,28 @@ def failure_dir(out_dir: Path) -> Path:
     """Where a failed run's report goes: beside OUT, which keeps the last run that landed."""
     out_dir = Path(out_dir)
     return out_dir.with_name(out_dir.name + ".failed")
+
+
+def set_aside(staged: Path, out_dir: Path) -> None:
+    """Move OUT out of the way of `staged`, before the store commits: an OUT that cannot be
+    replaced (held open as a mount point, made immutable) then fails the run while the store
+    can still roll back, instead of after it has changed findings."""
+    out_dir = Path(out_dir)
+    if not out_dir.exists():
+        return
+    previous = _sibling(out_dir, _run_of(staged), PREVIOUS)
+    try:
+        os.replace(out_dir, previous)
+    except OSError as err:
+        raise OutputFolderError(f"cannot replace --out {out_dir}: {err.strerror}") from None
+
+
+def put_back(staged: Path, out_dir: Path) -> None:
+    """Undo `set_aside(staged, out_dir)`, if it happened, when the run fails before its
+    commit."""
+    previous = _sibling(Path(out_dir), _run_of(staged), PREVIOUS)
+    if previous.exists() and not Path(out_dir).exists():
+        os.replace(previous, out_dir)
 
 
 def land(staged: Path, out_dir: Path) -> None:
