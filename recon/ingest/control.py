@@ -17,7 +17,17 @@ class ControlTotals:
 
 
 def sidecar_of(path: Path) -> Path:
-    return path.with_name(path.name + ".control.json")
+    """`<file>.control.json` beside `path`, its name matched regardless of case (as extracts
+    are: `LEDGER.CSV.CONTROL.JSON` is ledger's too; an exact-case lookup passed it by)."""
+    wanted = (path.name + ".control.json").lower()
+    try:
+        found = sorted(p for p in path.parent.iterdir() if p.name.lower() == wanted)
+    except OSError:
+        found = []
+    if len(found) > 1:
+        names = ", ".join(p.name for p in found)
+        raise UnreadableFileError(path, f"has two control-total sidecars, {names}: keep one")
+    return found[0] if found else path.with_name(path.name + ".control.json")
 
 
 def read_control_totals(path: Path, separator: str | None) -> ControlTotals | None:
@@ -26,7 +36,8 @@ def read_control_totals(path: Path, separator: str | None) -> ControlTotals | No
     if not sidecar.exists():
         return None
     try:
-        data = json.loads(sidecar.read_text(encoding="utf-8-sig"))
+        # a number is read as written: amount_sum 177961752644570.36 through a float is .38
+        data = json.loads(sidecar.read_text(encoding="utf-8-sig"), parse_float=Decimal)
         rows = data["rows"]
         if isinstance(rows, bool) or not isinstance(rows, int | str):
             raise TypeError(f"rows must be a whole number, got {rows!r}")

@@ -66,11 +66,13 @@ _PART = re.compile(
 
 def check_sidecars(data_dir: Path, sources: tuple[str, ...]) -> None:
     """A control-total sidecar whose extract is not there means a file did not arrive."""
-    for sidecar in sorted(Path(data_dir).iterdir(), key=lambda p: p.name):
+    entries = sorted(Path(data_dir).iterdir(), key=lambda p: p.name)
+    files = {p.name.lower() for p in entries if p.is_file()}  # matched regardless of case
+    for sidecar in entries:
         if not sidecar.name.lower().endswith(SIDECAR):
             continue
         extract = sidecar.with_name(sidecar.name[: -len(SIDECAR)])
-        if any(belongs_to(extract.name, s) for s in sources) and not extract.is_file():
+        if any(belongs_to(extract.name, s) for s in sources) and extract.name.lower() not in files:
             raise IncompleteDeliveryError(
                 extract,
                 f"missing: its control-total sidecar {sidecar.name} arrived but the file did not"

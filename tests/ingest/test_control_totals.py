@@ -96,3 +96,21 @@ def test_a_transcoded_file_is_counted_against_its_sidecar(con, tmp_path):
     result = load(con, data, {"sources": {"ledger": {"encoding": "gb18030"}}})
 
     assert result.counts["ledger"].valid == 2
+
+
+@pytest.mark.parametrize("name", ["LEDGER.CSV.CONTROL.JSON", "ledger.csv.CONTROL.json"])
+def test_a_sidecar_is_found_whatever_the_case_of_its_suffix(con, tmp_path, name):
+    """Extracts are matched regardless of case; their sidecars were not, and were ignored."""
+    data = extracts(tmp_path, ledger=[ledger_row("E1", amount="10.00")])
+    (data / name).write_text(json.dumps({"rows": 99, "amount_sum": "10.00"}))
+
+    with pytest.raises(ControlTotalMismatch, match="rows"):
+        load(con, data)
+
+
+def test_an_amount_sum_written_as_a_json_number_is_read_exactly(con, tmp_path):
+    """Through a float, 88980876322235.18 would be ...235.19 and refuse a correct file."""
+    data = extracts(tmp_path, ledger=[ledger_row("E1", amount="88980876322235.18")])
+    (data / "ledger.csv.control.json").write_text('{"rows": 1, "amount_sum": 88980876322235.18}')
+
+    load(con, data)  # no mismatch
