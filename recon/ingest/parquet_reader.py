@@ -29,6 +29,16 @@ def parquet_rows(path: Path, *, rules: SourceRules, mapping: Mapping[str, str]) 
     except Exception as err:  # pyarrow raises several types for a damaged file
         raise UnreadableFileError(path, f"not a readable Parquet file: {err}") from None
     positions = column_positions(schema.names, rules, mapping, path)
+    for c in rules.columns:
+        stored = schema.field(positions[c.name]).type if c.name in positions else None
+        if c.kind == "decimal" and stored is not None and pa.types.is_floating(stored):
+            # CONTRACT.md: Parquet amounts are decimal(18,2) or decimal strings; a float's
+            # text is not what was sent (88980876322235.18 reads back as ...235.19)
+            raise UnreadableFileError(
+                path,
+                f"column {c.name} is stored as {stored}, a binary floating-point type that"
+                " cannot hold money exactly: export it as decimal(18,2) or as text",
+            )
     typed = frozenset(
         c.name
         for c in rules.columns

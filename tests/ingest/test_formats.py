@@ -7,6 +7,11 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from recon.errors import UnreadableFileError
 
 from .helpers import column, extracts, load, quarantine
 
@@ -184,3 +189,13 @@ def test_a_jsonl_file_with_a_bom_reads_its_first_record(con, tmp_path):
     load(con, data)
 
     assert column(con, "ledger", "entry_id") == ["E1"]
+
+
+def test_a_parquet_amount_stored_as_a_float_stops_the_run_naming_the_column(con, tmp_path):
+    """88980876322235.18 as a double reads back ...235.19: money is never floating point."""
+    data = extracts(tmp_path)
+    record = ledger_record("E1", amount=88980876322235.18)
+    pq.write_table(pa.Table.from_pylist([record]), data / "ledger.parquet")
+
+    with pytest.raises(UnreadableFileError, match="column amount is stored as double"):
+        load(con, data)
