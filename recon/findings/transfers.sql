@@ -147,12 +147,6 @@ WITH joined AS (
 SELECT txn_ref,
        first_at,
        first_at >= $cutoff::TIMESTAMPTZ - to_minutes($grace_minutes) AS in_flight,
-       -- which sources hold rows of the transfer this run: a finding heals only where the
-       -- run saw the transfer in a source it depends on (recon_can_heal, recon/store/classify.sql)
-       first_ledger_at IS NOT NULL AS in_ledger,
-       first_request_at IS NOT NULL AS in_channel,
-       first_gateway_at IS NOT NULL AS in_gateway,
-       first_invoice_at IS NOT NULL AS in_invoices,
        coalesce(booked_all_n, 0) AS booked_all_n,
        coalesce(booked_all_debit, 0) AS booked_all_debit,
        coalesce(booked_n, 0) AS booked_n,
@@ -178,7 +172,7 @@ DROP TABLE _fb_lcg_txn;
 DROP TABLE _fb_invoice_txn;
 
 CREATE OR REPLACE TABLE evaluated_txn_refs AS
-SELECT txn_ref, in_ledger, in_channel, in_gateway, in_invoices
+SELECT txn_ref
 FROM _fb_txn
 WHERE NOT in_flight;
 

@@ -1,26 +1,3 @@
--- Whether a run that no longer finds an exception may close it as healed (CONTRACT.md
--- section 5: healing needs positive evidence): the run must have seen its transfer in a source
--- the finding depends on (`evaluated_txn_refs.in_*`). A next-day run in which the transfer
--- shows up only in another source (a late channel request, a VOID invoice, a gateway record)
--- cannot tell whether a debit without credit was settled, and heals nothing. A type this list
--- does not name depends on any source.
-CREATE OR REPLACE TEMP MACRO recon_can_heal(
-    type, subtype, in_ledger, in_channel, in_gateway, in_invoices
-) AS
-CASE
-    WHEN type = 'DUPLICATE_DEBIT' AND subtype = 'GATEWAY_DOUBLE_CHARGE' THEN in_gateway
-    WHEN type = 'DUPLICATE_DEBIT' THEN in_ledger
-    WHEN subtype IN ('DEBIT_WITHOUT_CREDIT', 'STUCK_PENDING') THEN in_ledger
-    WHEN subtype IN ('BOOKED_GATEWAY_FAILED', 'GATEWAY_NOT_BOOKED') THEN in_ledger OR in_gateway
-    WHEN subtype IN ('CHANNEL_SUCCESS_NOT_BOOKED', 'CHANNEL_FAILED_BUT_BOOKED')
-        THEN in_ledger OR in_channel
-    WHEN type = 'AMOUNT_MISMATCH' THEN in_ledger OR in_gateway
-    WHEN type = 'INVOICE' AND subtype = 'DUPLICATE' THEN in_invoices
-    WHEN type = 'INVOICE' AND subtype = 'AMOUNT_MISMATCH' THEN in_invoices OR in_gateway
-    WHEN type = 'INVOICE' THEN in_invoices OR in_gateway OR in_ledger
-    ELSE in_ledger OR in_channel OR in_gateway OR in_invoices
-END;
-
 -- Before the write transaction (read only for the store): what this run does to each
 -- exception. A finding is matched to a stored exception by its natural key, and takes that
 -- exception's id: a store migrated from older keys keeps the ids analysts know.
@@ -56,12 +33,7 @@ CREATE OR REPLACE TEMP TABLE _store_healed AS
 SELECT s.exception_id, s.status AS old_status
 FROM recon_store.exceptions AS s
 WHERE s.status IN ('OPEN', 'ASSIGNED')
-  AND EXISTS (
-      SELECT 1 FROM evaluated_txn_refs AS e
-      WHERE e.txn_ref = s.txn_ref
-        AND recon_can_heal(s.type, s.subtype, e.in_ledger, e.in_channel, e.in_gateway,
-                           e.in_invoices)
-  )
+  AND s.txn_ref IN (SELECT txn_ref FROM evaluated_txn_refs)
   AND s.type NOT IN (SELECT type FROM unchecked_types)
   AND s.exception_id NOT IN (SELECT exception_id FROM findings)
   -- its row read again (anchors.sql)

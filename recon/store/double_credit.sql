@@ -10,15 +10,10 @@ WITH candidates AS (
     FROM recon_store.exceptions AS s
     WHERE s.status = 'RESOLVED'
       AND s.resolution_code = 'CORRECTED'
-      AND EXISTS (
-          SELECT 1 FROM evaluated_txn_refs AS e
-          WHERE e.txn_ref = s.txn_ref
-            AND recon_can_heal(s.type, s.subtype, e.in_ledger, e.in_channel, e.in_gateway,
-                               e.in_invoices)
-      )
+      AND s.txn_ref IN (SELECT txn_ref FROM evaluated_txn_refs)
       AND s.type NOT IN (SELECT type FROM unchecked_types)
       AND s.exception_id NOT IN (SELECT exception_id FROM findings)
-      -- its row read again (classify.sql, _store_anchor)
+      -- its row read again (anchors.sql)
       AND (s.exception_id IN (SELECT exception_id FROM _store_anchor_seen)
            OR s.exception_id NOT IN (SELECT exception_id FROM _store_anchor))
       -- a key the schema-2 migration could not rebuild can never be found again (classify.sql)

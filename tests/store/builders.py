@@ -71,13 +71,9 @@ def load_findings(
             ],
         )
     refs = evaluated if evaluated is not None else [f.txn_ref for f in findings]
-    con.execute(
-        "CREATE OR REPLACE TABLE evaluated_txn_refs (txn_ref VARCHAR, in_ledger BOOLEAN,"
-        " in_channel BOOLEAN, in_gateway BOOLEAN, in_invoices BOOLEAN)"
-    )
-    if refs:  # seen in every source: each finding can heal
-        rows = [[r] for r in refs]
-        con.executemany("INSERT INTO evaluated_txn_refs VALUES ($1, true, true, true, true)", rows)
+    con.execute("CREATE OR REPLACE TABLE evaluated_txn_refs (txn_ref VARCHAR)")
+    if refs:
+        con.executemany("INSERT INTO evaluated_txn_refs VALUES ($1)", [[r] for r in refs])
 
 
 def run_info(n: int, incident_id: str | None = None) -> RunInfo:
